@@ -1,0 +1,1 @@
+"""Printbridge: order import and fulfilment routing for print-on-demand merchants."""

@@ -1,0 +1,47 @@
+"""The REST API, `/api/v1/` (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from printbridge.api import intake, orders, routing, stores
+from printbridge.api.auth import user_auth
+from printbridge.orders.errors import ServiceError
+
+api = NinjaAPI(
+    title="Printbridge API",
+    version="1.0.0",
+    urls_namespace="api-v1",
+    auth=user_auth,
+    description=(
+        "Import store orders, resolve Not connected items (Connect / Ignore), manage ignore rules and connections, "
+        "and read the audit trail. Authenticate scripts with `Authorization: Bearer pbt_…` (a personal token); "
+        "the web app's session also works (unsafe methods need the CSRF token). A custom store posts orders "
+        "with its own `X-Store-Key: pbs_…`."
+    ),
+)
+
+
+@api.exception_handler(ServiceError)
+def service_error(request: HttpRequest, exc: ServiceError):
+    return api.create_response(request, {"detail": exc.message, **exc.details}, status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError):
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", ())[1:] if p != "payload") or None, "message": e.get("msg")}
+        for e in exc.errors
+    ]
+    return api.create_response(request, {"detail": "Invalid input; nothing was changed", "errors": errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request: HttpRequest, exc: AuthenticationError):
+    return api.create_response(request, {"detail": "Authentication required"}, status=401)
+
+
+api.add_router("/stores", stores.router, tags=["stores"])
+api.add_router("/stores", intake.router, tags=["custom-store intake"])
+api.add_router("/orders", orders.router, tags=["orders"])
+api.add_router("/", routing.router, tags=["connections and ignore rules"])

@@ -1,0 +1,377 @@
+"""Request and response bodies of the REST API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import AfterValidator, ConfigDict, EmailStr, Field, StringConstraints, field_validator, model_validator
+
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("must include a time zone, e.g. 2026-12-01T10:00:00Z")
+    return value
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorOut(Schema):
+    detail: str
+    field: str | None = None
+    errors: list[dict] | None = None
+
+
+# --- intake -----------------------------------------------------------------------------------------------------
+
+
+class OptionIn(Strict):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    value: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+
+class CustomerIn(Strict):
+    name: Text = ""
+    email: EmailStr | Literal[""] = ""
+
+
+class AddressIn(Strict):
+    first_name: Text = ""
+    last_name: Text = ""
+    company: Text = ""
+    address1: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    address2: Text = ""
+    city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    state: Text = ""
+    postal_code: Text = ""
+    country_code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    phone: Text = ""
+    email: EmailStr | Literal[""] = ""
+
+
+class ItemIn(Strict):
+    external_id: Id
+    product_id: Id
+    variant_id: Id | None = Field(None, description="Omit for a product without variants: the product id is used")
+    sku: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] = ""
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    quantity: int = Field(ge=1, le=10000)
+    unit_price: Money = Decimal("0")
+    options: list[OptionIn] = Field(default_factory=list, max_length=20)
+    type: Literal["physical", "digital", "gift_certificate"] = "physical"
+
+
+class OrderIn(Strict):
+    external_id: Id
+    number: Id
+    placed_at: Annotated[datetime, AfterValidator(_aware)]
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    customer: CustomerIn = Field(default_factory=CustomerIn)
+    shipping_address: AddressIn
+    subtotal: Money = Decimal("0")
+    total: Money = Decimal("0")
+    items: list[ItemIn] = Field(min_length=1, max_length=250)
+
+    @field_validator("items")
+    @classmethod
+    def _unique_item_ids(cls, items: list[ItemIn]) -> list[ItemIn]:
+        seen: set[str] = set()
+        duplicates = {i.external_id for i in items if i.external_id in seen or seen.add(i.external_id)}
+        if duplicates:
+            raise ValueError(f"item external_id must be unique in an order; repeated: {', '.join(sorted(duplicates))}")
+        return items
+
+
+class IntakeOut(Schema):
+    outcome: Literal["created", "updated", "unchanged", "suppressed"]
+    order_id: int | None = None
+    status: str | None = None
+    reason: str = ""
+
+
+# --- stores -----------------------------------------------------------------------------------------------------
+
+
+class SettingsOut(Schema):
+    import_not_connected: bool
+    approval_mode: str
+    approval_delay_hours: int
+    partial_release: str
+    notification_recipients: list[str]
+
+
+class SettingsPatch(Strict):
+    import_not_connected: bool | None = None
+    approval_mode: Literal["instant", "delayed", "manual"] | None = None
+    approval_delay_hours: Literal[6, 12, 24, 48, 72] | None = None
+    partial_release: Literal["hold_all", "ship_connected_now"] | None = None
+    notification_recipients: list[EmailStr] | None = Field(None, max_length=20)
+
+
+class StoreOut(Schema):
+    id: int
+    name: str
+    platform: str
+    is_active: bool
+    created_at: datetime
+    settings: SettingsOut
+
+
+class StoreIn(Strict):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    platform: Literal["custom"] = "custom"
+
+
+class NewStoreOut(Schema):
+    store: StoreOut
+    api_key: str = Field(description="The intake key, shown once; send it as X-Store-Key")
+
+
+class BlockingVariantOut(Schema):
+    store_id: int
+    product_id: str
+    variant_id: str
+    name: str
+    sku: str
+    orders: int
+    quantity: int
+    value: Decimal
+
+
+# --- orders -----------------------------------------------------------------------------------------------------
+
+
+class ItemOut(Schema):
+    id: int
+    external_id: str
+    product_id: str
+    variant_id: str
+    sku: str
+    name: str
+    options: list[dict]
+    quantity: int
+    unit_price: Decimal
+    item_type: str
+    state: str
+    state_label: str
+    decision: str
+    reason: str
+    connection_id: int | None
+    ignore_rule_id: int | None
+    release_generation: int | None
+
+
+class OrderSummaryOut(Schema):
+    id: int
+    store_id: int
+    store_name: str
+    external_id: str
+    number: str
+    customer_name: str
+    customer_email: str
+    currency: str
+    total: Decimal
+    placed_at: datetime
+    status: str
+    status_label: str
+
+
+class EventOut(Schema):
+    id: int
+    type: str
+    actor: str
+    message: str
+    parameters: dict
+    order_id: int | None
+    created_at: datetime
+
+
+class OrderOut(OrderSummaryOut):
+    subtotal: Decimal
+    shipping_address: dict
+    held_since: datetime | None
+    release_at: datetime | None
+    approved_at: datetime | None
+    release_count: int
+    items: list[ItemOut]
+    events: list[EventOut]
+
+
+class OrderPageOut(Schema):
+    items: list[OrderSummaryOut]
+    next_cursor: str | None
+
+
+class ConnectIn(Strict):
+    provider_product_uid: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    files: dict[str, Annotated[str, StringConstraints(max_length=2000)]] = Field(default_factory=dict, max_length=10)
+    connection_id: int | None = Field(None, description="Reuse the fulfilment product of this existing connection")
+
+    @model_validator(mode="after")
+    def _one_target(self) -> ConnectIn:
+        if bool(self.provider_product_uid) == bool(self.connection_id):
+            raise ValueError("give either provider_product_uid (with files) or connection_id")
+        return self
+
+
+class IgnoreIn(Strict):
+    scope: Literal["item", "variant", "product"]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
+class ResolutionOut(Schema):
+    order_id: int
+    status: str
+    completed: bool
+    connection_id: int | None = None
+    ignore_rule_id: int | None = None
+    other_waiting_orders: int = Field(description="Other waiting orders the same connection or rule would change")
+
+
+class ApproveManyIn(Strict):
+    order_ids: list[int] = Field(min_length=1, max_length=1000)
+
+
+class ApprovalOut(Schema):
+    approved: list[int]
+    skipped: dict[int, str]
+
+
+# --- routing ----------------------------------------------------------------------------------------------------
+
+
+class ConnectionOut(Schema):
+    id: int
+    store_id: int
+    product_id: str
+    variant_id: str
+    sku: str
+    label: str
+    provider: str
+    provider_product_uid: str
+    files: dict
+    created_by: str | None
+    created_at: datetime
+    disconnected_at: datetime | None
+
+
+class ConnectionIn(Strict):
+    store_id: int
+    product_id: Id
+    variant_id: Id
+    sku: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] = ""
+    label: Text = ""
+    provider_product_uid: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    files: dict[str, Annotated[str, StringConstraints(max_length=2000)]] = Field(default_factory=dict, max_length=10)
+
+
+class IgnoreRuleOut(Schema):
+    id: int
+    store_id: int
+    scope: str
+    product_id: str
+    variant_id: str
+    label: str
+    reason: str
+    created_by: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+    suppressed_orders: int
+
+
+class IgnoreRuleIn(Strict):
+    store_id: int
+    scope: Literal["variant", "product"]
+    product_id: Id
+    variant_id: Id | None = None
+    label: Text = ""
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+    @model_validator(mode="after")
+    def _variant_for_variant_scope(self) -> IgnoreRuleIn:
+        if self.scope == "variant" and not self.variant_id:
+            raise ValueError("variant_id is required for a variant rule")
+        return self
+
+
+class RevokeIn(Strict):
+    import_suppressed: bool = False
+
+
+class RevokeOut(Schema):
+    rule_id: int
+    revoked_at: datetime
+    imported: int
+    still_suppressed: int
+
+
+class ChangeIn(Strict):
+    store_id: int
+    kind: Literal["connect", "ignore_variant", "ignore_product"]
+    product_id: Id
+    variant_id: Id | None = None
+    exclude_order_id: int | None = None
+
+    @model_validator(mode="after")
+    def _variant_needed(self) -> ChangeIn:
+        if self.kind != "ignore_product" and not self.variant_id:
+            raise ValueError("variant_id is required unless kind is ignore_product")
+        return self
+
+
+class PreviewOrderOut(Schema):
+    id: int
+    number: str
+    total: Decimal
+    currency: str
+    outcome: Literal["continues", "ignored", "still_waiting"]
+
+
+class PreviewOut(Schema):
+    continues: int
+    ignored: int
+    still_waiting: int
+    orders: list[PreviewOrderOut]
+
+
+class ApplyIn(Strict):
+    connection_id: int | None = None
+    ignore_rule_id: int | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ApplyIn:
+        if bool(self.connection_id) == bool(self.ignore_rule_id):
+            raise ValueError("give either connection_id or ignore_rule_id")
+        return self
+
+
+class AppliedOut(Schema):
+    continued: int
+    ignored: int
+    still_waiting: int
+
+
+class SuppressedOrderOut(Schema):
+    id: int
+    store_id: int
+    external_id: str
+    number: str
+    customer_name: str
+    placed_at: datetime
+    total: Decimal
+    currency: str
+    reason: str
+    items: list[dict]
+    rule_ids: list[int]
+    delivery_count: int
+    created_at: datetime
+    imported_at: datetime | None
+    imported_order_id: int | None

@@ -1,0 +1,170 @@
+"""Read queries for the UI and the API. Every one is scoped by account; keyset pagination for long lists."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Max, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Sum
+
+from printbridge.orders import rules
+from printbridge.orders.errors import InvalidInput, NotFound
+from printbridge.orders.models import Order, OrderEvent, OrderItem, SuppressedOrder
+from printbridge.routing.models import Connection, IgnoreRule
+from printbridge.stores.models import Store
+
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    next_cursor: str | None
+
+
+def encode_cursor(placed_at: datetime, pk: int) -> str:
+    return base64.urlsafe_b64encode(f"{placed_at.isoformat()}|{pk}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        placed_at, pk = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(placed_at), int(pk)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput("The cursor is not one this API returned", field="cursor") from None
+
+
+def store_for(account_id: int, store_id: int) -> Store:
+    store = Store.objects.select_related("settings").filter(pk=store_id, account_id=account_id).first()
+    if store is None:
+        raise NotFound("No such store")
+    return store
+
+
+def stores(account_id: int) -> QuerySet[Store]:
+    return Store.objects.select_related("settings").filter(account_id=account_id).order_by("name", "pk")
+
+
+def orders(
+    account_id: int, *, status: str | None = None, store_id: int | None = None, text: str | None = None,
+    cursor: str | None = None, limit: int = 50,
+) -> Page:
+    """Newest first, keyset-paginated on (placed_at, id)."""
+    limit = max(1, min(limit, MAX_PAGE))
+    qs = Order.objects.filter(account_id=account_id).select_related("store")
+    if status:
+        if status not in rules.OrderStatus.__members__.values():
+            raise InvalidInput(f"Unknown status {status!r}", field="status")
+        qs = qs.filter(status=status)
+    if store_id:
+        qs = qs.filter(store_id=store_id)
+    if text:
+        qs = qs.filter(_text_filter(text.strip()))
+    if cursor:
+        placed_at, pk = decode_cursor(cursor)
+        qs = qs.filter(Q(placed_at__lt=placed_at) | Q(placed_at=placed_at, pk__lt=pk))
+    rows = list(qs.order_by("-placed_at", "-pk")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, encode_cursor(rows[-1].placed_at, rows[-1].pk) if more else None)
+
+
+def _text_filter(text: str) -> Q:
+    sku_match = OrderItem.objects.filter(order_id=OuterRef("pk"), sku__iexact=text)
+    return (
+        Q(number__iexact=text.lstrip("#"))
+        | Q(customer_name__icontains=text)
+        | Q(customer_email__icontains=text)
+        | Q(Exists(sku_match))
+    )
+
+
+def order_detail(account_id: int, order_id: int) -> Order:
+    items = OrderItem.objects.select_related(
+        "connection__created_by", "ignore_rule__created_by", "decided_by"
+    ).order_by("pk")
+    order = (
+        Order.objects.select_related("store__settings")
+        .prefetch_related(Prefetch("items", queryset=items))
+        .filter(account_id=account_id, pk=order_id)
+        .first()
+    )
+    if order is None:
+        raise NotFound("No such order")
+    return order
+
+
+def order_events(order: Order) -> QuerySet[OrderEvent]:
+    return order.events.order_by("created_at", "pk")
+
+
+def blocking_variants(account_id: int, store_id: int | None = None, limit: int = 100) -> list[dict]:
+    """Not-connected variants with how many waiting orders each blocks and the value of the blocked items."""
+    qs = OrderItem.objects.filter(
+        order__account_id=account_id,
+        order__status=rules.OrderStatus.NOT_CONNECTED,
+        state=rules.ItemState.NOT_CONNECTED,
+    )
+    if store_id:
+        qs = qs.filter(order__store_id=store_id)
+    value = ExpressionWrapper(F("quantity") * F("unit_price"), output_field=DecimalField(max_digits=14, decimal_places=2))
+    rows = (
+        qs.values("order__store_id", "product_id", "variant_id")
+        .annotate(
+            orders=Count("order_id", distinct=True), quantity=Sum("quantity"), value=Sum(value),
+            name=Max("name"), sku=Max("sku"),
+        )
+        .order_by("-orders", "-value", "variant_id")[:limit]
+    )
+    return [{"store_id": row.pop("order__store_id"), **row} for row in rows]
+
+
+def ignore_rules(account_id: int, store_id: int | None = None, active: bool | None = None) -> QuerySet[IgnoreRule]:
+    qs = IgnoreRule.objects.filter(account_id=account_id).select_related("created_by", "revoked_by")
+    if store_id:
+        qs = qs.filter(store_id=store_id)
+    if active is not None:
+        qs = qs.filter(revoked_at__isnull=active)
+    return qs.annotate(suppressed=Count("suppressed_orders")).order_by("-pk")
+
+
+def ignore_rule(account_id: int, rule_id: int) -> IgnoreRule:
+    rule = IgnoreRule.objects.select_related("store").filter(account_id=account_id, pk=rule_id).first()
+    if rule is None:
+        raise NotFound("No such ignore rule")
+    return rule
+
+
+def connections(account_id: int, store_id: int | None = None, active: bool | None = None) -> QuerySet[Connection]:
+    qs = Connection.objects.filter(account_id=account_id).select_related("created_by")
+    if store_id:
+        qs = qs.filter(store_id=store_id)
+    if active is not None:
+        qs = qs.filter(disconnected_at__isnull=active)
+    return qs.order_by("-pk")
+
+
+def connection(account_id: int, connection_id: int) -> Connection:
+    found = Connection.objects.select_related("store").filter(account_id=account_id, pk=connection_id).first()
+    if found is None:
+        raise NotFound("No such connection")
+    return found
+
+
+def suppressed_orders(
+    account_id: int, store_id: int | None = None, rule_id: int | None = None, limit: int = 200
+) -> QuerySet[SuppressedOrder]:
+    qs = SuppressedOrder.objects.filter(account_id=account_id)
+    if store_id:
+        qs = qs.filter(store_id=store_id)
+    if rule_id:
+        qs = qs.filter(rules__pk=rule_id)
+    return qs.prefetch_related("rules").order_by("-pk")[: max(1, min(limit, 1000))]
+
+
+def events(account_id: int, order_id: int | None = None, limit: int = 200) -> QuerySet[OrderEvent]:
+    qs = OrderEvent.objects.filter(account_id=account_id).select_related("order")
+    if order_id:
+        qs = qs.filter(order_id=order_id)
+    return qs.order_by("-pk")[: max(1, min(limit, 1000))]
