@@ -1,11 +1,11 @@
 """`printbridge COMMAND …`: the Django management commands, plus friendlier aliases.
 
-    printbridge migrate            set up or upgrade the database
-    printbridge demo               seed a demo account and run web + worker + scheduler, printing URL and login
-    printbridge serve              the web server on 127.0.0.1:8000
-    printbridge worker             the task worker (django-tasks-db's db_worker)
-    printbridge scheduler          periodic work (delayed approvals released when due)
-    printbridge seed-demo          create the demo account, user, store and sample orders
+printbridge migrate            set up or upgrade the database
+printbridge demo               seed a demo account and run web + worker + scheduler, printing URL and login
+printbridge serve              the web server on 127.0.0.1:8000
+printbridge worker             the task worker (django-tasks-db's db_worker)
+printbridge scheduler          periodic work (delayed approvals released when due)
+printbridge seed-demo          create the demo account, user, store and sample orders
 """
 
 import os

@@ -100,7 +100,9 @@ def _database() -> dict:
         }
     else:
         config["CONN_HEALTH_CHECKS"] = True
-    config["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME")} if os.environ.get("TEST_DATABASE_NAME") else {}
+    config["TEST"] = (
+        {"NAME": os.environ.get("TEST_DATABASE_NAME")} if os.environ.get("TEST_DATABASE_NAME") else {}
+    )
     return config
 
 

@@ -30,10 +30,15 @@ def service_error(request: HttpRequest, exc: ServiceError):
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError):
     errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", ())[1:] if p != "payload") or None, "message": e.get("msg")}
+        {
+            "field": ".".join(str(p) for p in e.get("loc", ())[1:] if p != "payload") or None,
+            "message": e.get("msg"),
+        }
         for e in exc.errors
     ]
-    return api.create_response(request, {"detail": "Invalid input; nothing was changed", "errors": errors}, status=422)
+    return api.create_response(
+        request, {"detail": "Invalid input; nothing was changed", "errors": errors}, status=422
+    )
 
 
 @api.exception_handler(AuthenticationError)

@@ -49,7 +49,9 @@ class UserToken(HttpBearer):
         prefix = _parse(token, "t")
         if prefix is None:
             return None
-        for candidate in ApiToken.objects.filter(prefix=prefix, revoked_at__isnull=True).select_related("user", "account"):
+        for candidate in ApiToken.objects.filter(prefix=prefix, revoked_at__isnull=True).select_related(
+            "user", "account"
+        ):
             if hmac.compare_digest(candidate.token_hash, hash_secret(token)) and candidate.user.is_active:
                 ApiToken.objects.filter(pk=candidate.pk).update(last_used_at=timezone.now())
                 request.user = candidate.user

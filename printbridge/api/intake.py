@@ -26,9 +26,15 @@ def to_incoming(payload: OrderIn) -> IncomingOrder:
         total=payload.total,
         items=tuple(
             IncomingItem(
-                external_id=i.external_id, product_id=i.product_id, variant_id=i.variant_id or i.product_id,
-                name=i.name, quantity=i.quantity, sku=i.sku, unit_price=i.unit_price,
-                options=tuple((o.name, o.value) for o in i.options), item_type=rules.ItemType(i.type),
+                external_id=i.external_id,
+                product_id=i.product_id,
+                variant_id=i.variant_id or i.product_id,
+                name=i.name,
+                quantity=i.quantity,
+                sku=i.sku,
+                unit_price=i.unit_price,
+                options=tuple((o.name, o.value) for o in i.options),
+                item_type=rules.ItemType(i.type),
             )
             for i in payload.items
         ),

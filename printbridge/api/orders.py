@@ -33,13 +33,19 @@ def _actor(request) -> events.Actor:
 @router.get("", response={200: OrderPageOut, **ERRORS}, summary="Orders, newest first (keyset pagination)")
 def list_orders(request, filters: Query[OrderFilters]):
     page = selectors.orders(
-        request.auth.account.pk, status=filters.status, store_id=filters.store, text=filters.q,
-        cursor=filters.cursor, limit=filters.limit,
+        request.auth.account.pk,
+        status=filters.status,
+        store_id=filters.store,
+        text=filters.q,
+        cursor=filters.cursor,
+        limit=filters.limit,
     )
     return {"items": [present.order_summary(o) for o in page.items], "next_cursor": page.next_cursor}
 
 
-@router.get("/{order_id}", response={200: OrderOut, **ERRORS}, summary="An order with each item's state and why")
+@router.get(
+    "/{order_id}", response={200: OrderOut, **ERRORS}, summary="An order with each item's state and why"
+)
 def get_order(request, order_id: int):
     order = selectors.order_detail(request.auth.account.pk, order_id)
     return present.order(order, selectors.order_events(order))
@@ -48,7 +54,9 @@ def get_order(request, order_id: int):
 def _resolution(request, resolution, change: reevaluation.Change) -> dict:
     others = reevaluation.preview(resolution.order.store, change, exclude_order_id=resolution.order.pk)
     return {
-        "order_id": resolution.order.pk, "status": resolution.order.status, "completed": resolution.completed,
+        "order_id": resolution.order.pk,
+        "status": resolution.order.status,
+        "completed": resolution.completed,
         "connection_id": resolution.connection.pk if resolution.connection else None,
         "ignore_rule_id": resolution.ignore_rule.pk if resolution.ignore_rule else None,
         "other_waiting_orders": len(others.orders),
@@ -56,7 +64,8 @@ def _resolution(request, resolution, change: reevaluation.Change) -> dict:
 
 
 @router.post(
-    "/{order_id}/items/{item_id}/connect", response={200: ResolutionOut, **ERRORS},
+    "/{order_id}/items/{item_id}/connect",
+    response={200: ResolutionOut, **ERRORS},
     summary="Connect a not-connected item (its variant, for this and every future order)",
 )
 def connect(request, order_id: int, item_id: int, payload: ConnectIn):
@@ -66,7 +75,8 @@ def connect(request, order_id: int, item_id: int, payload: ConnectIn):
 
 
 @router.post(
-    "/{order_id}/items/{item_id}/ignore", response={200: ResolutionOut, **ERRORS},
+    "/{order_id}/items/{item_id}/ignore",
+    response={200: ResolutionOut, **ERRORS},
     summary="Ignore a not-connected item: this item for this order, this variant, or this product",
 )
 def ignore(request, order_id: int, item_id: int, payload: IgnoreIn):
@@ -80,10 +90,16 @@ def ignore(request, order_id: int, item_id: int, payload: IgnoreIn):
 
 
 def _resolution_fields(resolution) -> dict:
-    return {"order_id": resolution.order.pk, "status": resolution.order.status, "completed": resolution.completed}
+    return {
+        "order_id": resolution.order.pk,
+        "status": resolution.order.status,
+        "completed": resolution.completed,
+    }
 
 
-@router.post("/{order_id}/approve", response={200: ApprovalOut, **ERRORS}, summary="Approve one pending order")
+@router.post(
+    "/{order_id}/approve", response={200: ApprovalOut, **ERRORS}, summary="Approve one pending order"
+)
 def approve_one(request, order_id: int):
     result = services.approve_orders(request.auth.account.pk, [order_id], _actor(request))
     return {"approved": result.approved, "skipped": result.skipped}

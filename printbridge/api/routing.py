@@ -40,7 +40,9 @@ def list_connections(request, store: int | None = None, active: bool | None = No
 def create_connection(request, payload: ConnectionIn):
     store = selectors.store_for(_account(request), payload.store_id)
     variant = services.VariantRef(payload.product_id, payload.variant_id, payload.sku, payload.label)
-    connection = services.create_connection(store, variant, payload.provider_product_uid, payload.files, _actor(request))
+    connection = services.create_connection(
+        store, variant, payload.provider_product_uid, payload.files, _actor(request)
+    )
     return 201, present.connection(connection)
 
 
@@ -58,36 +60,47 @@ def list_rules(request, store: int | None = None, active: bool | None = None):
 def create_rule(request, payload: IgnoreRuleIn):
     store = selectors.store_for(_account(request), payload.store_id)
     variant = services.VariantRef(payload.product_id, payload.variant_id or "", label=payload.label)
-    rule = services.ensure_ignore_rule(store, rules.IgnoreScope(payload.scope), variant, payload.reason, _actor(request))
+    rule = services.ensure_ignore_rule(
+        store, rules.IgnoreScope(payload.scope), variant, payload.reason, _actor(request)
+    )
     return 201, present.ignore_rule(rule)
 
 
 @router.post(
-    "ignore-rules/{rule_id}/revoke", response={200: RevokeOut, **ERRORS},
+    "ignore-rules/{rule_id}/revoke",
+    response={200: RevokeOut, **ERRORS},
     summary="Revoke an ignore rule, optionally importing the orders it kept out",
 )
 def revoke_rule(request, rule_id: int, payload: RevokeIn):
-    result = services.revoke_ignore_rule(_account(request), rule_id, _actor(request), payload.import_suppressed)
+    result = services.revoke_ignore_rule(
+        _account(request), rule_id, _actor(request), payload.import_suppressed
+    )
     return {
-        "rule_id": result.rule.pk, "revoked_at": result.rule.revoked_at, "imported": result.imported,
+        "rule_id": result.rule.pk,
+        "revoked_at": result.rule.revoked_at,
+        "imported": result.imported,
         "still_suppressed": result.still_suppressed,
     }
 
 
 @router.post(
-    "reevaluate/preview", response={200: PreviewOut, **ERRORS},
+    "reevaluate/preview",
+    response={200: PreviewOut, **ERRORS},
     summary="Which waiting Not connected orders a connection or ignore rule would move (writes nothing)",
 )
 def preview(request, payload: ChangeIn):
     store = selectors.store_for(_account(request), payload.store_id)
-    change = reevaluation.Change(reevaluation.ChangeKind(payload.kind), payload.product_id, payload.variant_id or "")
+    change = reevaluation.Change(
+        reevaluation.ChangeKind(payload.kind), payload.product_id, payload.variant_id or ""
+    )
     result = reevaluation.preview(store, change, exclude_order_id=payload.exclude_order_id)
     counts = {str(o): result.count(o) for o in reevaluation.OrderOutcome}
     return {**counts, "orders": [vars(o) for o in result.orders]}
 
 
 @router.post(
-    "reevaluate/apply", response={200: AppliedOut, **ERRORS},
+    "reevaluate/apply",
+    response={200: AppliedOut, **ERRORS},
     summary="Apply a connection or ignore rule to every waiting Not connected order",
 )
 def apply(request, payload: ApplyIn):

@@ -7,7 +7,15 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, EmailStr, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
@@ -60,7 +68,9 @@ class AddressIn(Strict):
 class ItemIn(Strict):
     external_id: Id
     product_id: Id
-    variant_id: Id | None = Field(None, description="Omit for a product without variants: the product id is used")
+    variant_id: Id | None = Field(
+        None, description="Omit for a product without variants: the product id is used"
+    )
     sku: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] = ""
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     quantity: int = Field(ge=1, le=10000)
@@ -86,7 +96,9 @@ class OrderIn(Strict):
         seen: set[str] = set()
         duplicates = {i.external_id for i in items if i.external_id in seen or seen.add(i.external_id)}
         if duplicates:
-            raise ValueError(f"item external_id must be unique in an order; repeated: {', '.join(sorted(duplicates))}")
+            raise ValueError(
+                f"item external_id must be unique in an order; repeated: {', '.join(sorted(duplicates))}"
+            )
         return items
 
 
@@ -212,8 +224,12 @@ class OrderPageOut(Schema):
 
 class ConnectIn(Strict):
     provider_product_uid: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
-    files: dict[str, Annotated[str, StringConstraints(max_length=2000)]] = Field(default_factory=dict, max_length=10)
-    connection_id: int | None = Field(None, description="Reuse the fulfilment product of this existing connection")
+    files: dict[str, Annotated[str, StringConstraints(max_length=2000)]] = Field(
+        default_factory=dict, max_length=10
+    )
+    connection_id: int | None = Field(
+        None, description="Reuse the fulfilment product of this existing connection"
+    )
 
     @model_validator(mode="after")
     def _one_target(self) -> ConnectIn:
@@ -233,7 +249,9 @@ class ResolutionOut(Schema):
     completed: bool
     connection_id: int | None = None
     ignore_rule_id: int | None = None
-    other_waiting_orders: int = Field(description="Other waiting orders the same connection or rule would change")
+    other_waiting_orders: int = Field(
+        description="Other waiting orders the same connection or rule would change"
+    )
 
 
 class ApproveManyIn(Strict):
@@ -269,8 +287,12 @@ class ConnectionIn(Strict):
     variant_id: Id
     sku: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] = ""
     label: Text = ""
-    provider_product_uid: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-    files: dict[str, Annotated[str, StringConstraints(max_length=2000)]] = Field(default_factory=dict, max_length=10)
+    provider_product_uid: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
+    ]
+    files: dict[str, Annotated[str, StringConstraints(max_length=2000)]] = Field(
+        default_factory=dict, max_length=10
+    )
 
 
 class IgnoreRuleOut(Schema):

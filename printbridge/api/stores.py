@@ -1,7 +1,15 @@
 from ninja import Router
 
 from printbridge.api import present
-from printbridge.api.schemas import BlockingVariantOut, ErrorOut, NewStoreOut, SettingsOut, SettingsPatch, StoreIn, StoreOut
+from printbridge.api.schemas import (
+    BlockingVariantOut,
+    ErrorOut,
+    NewStoreOut,
+    SettingsOut,
+    SettingsPatch,
+    StoreIn,
+    StoreOut,
+)
 from printbridge.orders import events, selectors
 from printbridge.stores import services
 
@@ -29,7 +37,9 @@ def get_store(request, store_id: int):
     return present.store(selectors.store_for(request.auth.account.pk, store_id))
 
 
-@router.post("/{store_id}/rotate-key", response={200: NewStoreOut, **ERRORS}, summary="Replace the intake key")
+@router.post(
+    "/{store_id}/rotate-key", response={200: NewStoreOut, **ERRORS}, summary="Replace the intake key"
+)
 def rotate_key(request, store_id: int):
     new = services.rotate_store_key(request.auth.account.pk, store_id, _actor(request))
     return {"store": present.store(new.store), "api_key": new.api_key}
@@ -40,7 +50,9 @@ def get_settings(request, store_id: int):
     return present.store_settings(selectors.store_for(request.auth.account.pk, store_id).settings)
 
 
-@router.patch("/{store_id}/settings", response={200: SettingsOut, **ERRORS}, summary="Change the store's settings")
+@router.patch(
+    "/{store_id}/settings", response={200: SettingsOut, **ERRORS}, summary="Change the store's settings"
+)
 def patch_settings(request, store_id: int, payload: SettingsPatch):
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
     if "notification_recipients" in changes:
@@ -50,7 +62,8 @@ def patch_settings(request, store_id: int, payload: SettingsPatch):
 
 
 @router.get(
-    "/{store_id}/blocking-variants", response={200: list[BlockingVariantOut], **ERRORS},
+    "/{store_id}/blocking-variants",
+    response={200: list[BlockingVariantOut], **ERRORS},
     summary="Not-connected variants and how many waiting orders each blocks",
 )
 def blocking_variants(request, store_id: int):

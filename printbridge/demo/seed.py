@@ -17,8 +17,15 @@ from printbridge.stores.services import create_account, create_store, update_set
 DEMO_EMAIL = "demo@printbridge.local"
 DEMO_PASSWORD = "printbridge-demo"
 ACCOUNT_NAME = "Demo Prints"
-ADDRESS = {"first_name": "Jane", "last_name": "Doe", "address1": "1 Main St", "city": "Austin", "state": "TX",
-           "postal_code": "78701", "country_code": "US"}
+ADDRESS = {
+    "first_name": "Jane",
+    "last_name": "Doe",
+    "address1": "1 Main St",
+    "city": "Austin",
+    "state": "TX",
+    "postal_code": "78701",
+    "country_code": "US",
+}
 TSHIRT_UID = "apparel_product_gca_t-shirt_gsc_crewneck_gcu_unisex_gqa_classic_gsi_{size}_gco_white_gpr_4-4"
 WALL_ART_UID = "flat_product_pf_a3_pt_200-gsm-uncoated_cl_4-0_ct_none_prt_none_sft_none_set_none_ver"
 
@@ -31,8 +38,16 @@ class Demo:
 
 
 def tshirt(size: str, item_id: str) -> IncomingItem:
-    return IncomingItem(item_id, "tshirt", f"tshirt-{size.lower()}", "Classic T-shirt", 1, f"TS-{size}",
-                        Decimal("19.00"), (("Size", size),))
+    return IncomingItem(
+        item_id,
+        "tshirt",
+        f"tshirt-{size.lower()}",
+        "Classic T-shirt",
+        1,
+        f"TS-{size}",
+        Decimal("19.00"),
+        (("Size", size),),
+    )
 
 
 def seed() -> Demo | None:
@@ -50,26 +65,82 @@ def seed() -> Demo | None:
 
 
 def _routing(store: Store, actor: events.Actor) -> None:
-    create_connection(store, VariantRef("tshirt", "tshirt-m", "TS-M", "Classic T-shirt (Size: M)"),
-                      TSHIRT_UID.format(size="m"), {"default": "https://example.com/designs/logo.png"}, actor)
-    create_connection(store, VariantRef("wall-art", "wall-art-a3", "WA-A3", "Wall art A3"), WALL_ART_UID,
-                      {"default": "https://example.com/designs/poster.pdf"}, actor)
-    ensure_ignore_rule(store, rules.IgnoreScope.VARIANT, VariantRef("tshirt", "tshirt-4xl", "TS-4XL",
-                       "Classic T-shirt (Size: 4XL)"), "4XL is printed locally", actor)
-    ensure_ignore_rule(store, rules.IgnoreScope.PRODUCT, VariantRef("car", "car-red", "", "Toy car"),
-                       "Cars come from another supplier", actor)
+    create_connection(
+        store,
+        VariantRef("tshirt", "tshirt-m", "TS-M", "Classic T-shirt (Size: M)"),
+        TSHIRT_UID.format(size="m"),
+        {"default": "https://example.com/designs/logo.png"},
+        actor,
+    )
+    create_connection(
+        store,
+        VariantRef("wall-art", "wall-art-a3", "WA-A3", "Wall art A3"),
+        WALL_ART_UID,
+        {"default": "https://example.com/designs/poster.pdf"},
+        actor,
+    )
+    ensure_ignore_rule(
+        store,
+        rules.IgnoreScope.VARIANT,
+        VariantRef("tshirt", "tshirt-4xl", "TS-4XL", "Classic T-shirt (Size: 4XL)"),
+        "4XL is printed locally",
+        actor,
+    )
+    ensure_ignore_rule(
+        store,
+        rules.IgnoreScope.PRODUCT,
+        VariantRef("car", "car-red", "", "Toy car"),
+        "Cars come from another supplier",
+        actor,
+    )
 
 
 def _order(number: str, hours_ago: int, *items: IncomingItem) -> IncomingOrder:
     total = sum((i.unit_price * i.quantity for i in items), Decimal("0"))
-    return IncomingOrder(number, number, timezone.now() - timedelta(hours=hours_ago), "USD", items,
-                         f"Customer {number}", f"customer{number}@example.com", ADDRESS, total, total)
+    return IncomingOrder(
+        number,
+        number,
+        timezone.now() - timedelta(hours=hours_ago),
+        "USD",
+        items,
+        f"Customer {number}",
+        f"customer{number}@example.com",
+        ADDRESS,
+        total,
+        total,
+    )
+
+
+def car(colour: str, item_id: str) -> IncomingItem:
+    return IncomingItem(
+        item_id,
+        "car",
+        f"car-{colour}",
+        "Toy car",
+        1,
+        f"CAR-{colour.upper()}",
+        Decimal("25.00"),
+        (("Colour", colour.capitalize()),),
+    )
+
+
+def car(colour: str, item_id: str) -> IncomingItem:
+    return IncomingItem(
+        item_id,
+        "car",
+        f"car-{colour}",
+        "Toy car",
+        1,
+        f"CAR-{colour.upper()}",
+        Decimal("25.00"),
+        (("Colour", colour.capitalize()),),
+    )
 
 
 def _orders() -> list[IncomingOrder]:
-    local = IncomingItem("1", "candle", "candle", "Scented candle (local supplier)", 1, "CANDLE", Decimal("12.00"))
-    car = lambda colour, i: IncomingItem(i, "car", f"car-{colour}", "Toy car", 1, f"CAR-{colour.upper()}",  # noqa: E731
-                                         Decimal("25.00"), (("Colour", colour.capitalize()),))
+    local = IncomingItem(
+        "1", "candle", "candle", "Scented candle (local supplier)", 1, "CANDLE", Decimal("12.00")
+    )
     wall_art = IncomingItem("1", "wall-art", "wall-art-a3", "Wall art A3", 1, "WA-A3", Decimal("30.00"))
     return [
         _order("1000", 50, local, tshirt("M", "2")),

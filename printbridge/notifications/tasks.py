@@ -16,7 +16,11 @@ def send_action_required_task(order_id: int) -> int:
         return 0
     build_action_required(order, recipients).send()
     events.record(
-        OrderEvent.Type.NOTIFICATION_SENT, f"E-mailed 'Order #{order.number} requires action' to {len(recipients)}",
-        events.SYSTEM, store=order.store, order=order, recipients=recipients,
+        OrderEvent.Type.NOTIFICATION_SENT,
+        f"E-mailed 'Order #{order.number} requires action' to {len(recipients)}",
+        events.SYSTEM,
+        store=order.store,
+        order=order,
+        recipients=recipients,
     )
     return len(recipients)

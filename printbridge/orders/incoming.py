@@ -50,7 +50,8 @@ class IncomingOrder:
         data["subtotal"] = str(self.subtotal)
         data["total"] = str(self.total)
         data["items"] = [
-            {**asdict(i), "unit_price": str(i.unit_price), "options": [list(o) for o in i.options]} for i in self.items
+            {**asdict(i), "unit_price": str(i.unit_price), "options": [list(o) for o in i.options]}
+            for i in self.items
         ]
         return data
 

@@ -9,7 +9,10 @@ from printbridge.stores.models import Account, Store
 
 
 def _choices(enum, labels=None) -> list[tuple[str, str]]:
-    return [(member.value, (labels or {}).get(member, member.value.replace("_", " ").capitalize())) for member in enum]
+    return [
+        (member.value, (labels or {}).get(member, member.value.replace("_", " ").capitalize()))
+        for member in enum
+    ]
 
 
 STATUS_CHOICES = _choices(rules.OrderStatus, rules.STATUS_LABELS)
@@ -31,7 +34,9 @@ class Order(models.Model):
     status = models.CharField(max_length=20, choices=STATUS_CHOICES, db_index=True)
     status_changed_at = models.DateTimeField()
     held_since = models.DateTimeField(null=True, blank=True, help_text="When the order became Not connected")
-    release_at = models.DateTimeField(null=True, blank=True, help_text="Delayed approval: released at this time")
+    release_at = models.DateTimeField(
+        null=True, blank=True, help_text="Delayed approval: released at this time"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -42,7 +47,9 @@ class Order(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["store", "external_id"], name="order_unique_external_id")]
+        constraints = [
+            models.UniqueConstraint(fields=["store", "external_id"], name="order_unique_external_id")
+        ]
         indexes = [
             models.Index(fields=["account", "-placed_at", "-id"], name="order_account_placed"),
             models.Index(fields=["store", "status"], name="order_store_status"),
@@ -66,11 +73,17 @@ class OrderItem(models.Model):
     options = models.JSONField(default=list, help_text="[{'name': 'Size', 'value': 'M'}]")
     quantity = models.PositiveIntegerField()
     unit_price = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    item_type = models.CharField(max_length=20, choices=_choices(rules.ItemType), default=rules.ItemType.PHYSICAL)
+    item_type = models.CharField(
+        max_length=20, choices=_choices(rules.ItemType), default=rules.ItemType.PHYSICAL
+    )
     state = models.CharField(max_length=20, choices=ITEM_STATE_CHOICES)
     decision = models.CharField(max_length=30, choices=_choices(rules.Decision))
-    connection = models.ForeignKey(Connection, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    ignore_rule = models.ForeignKey(IgnoreRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    connection = models.ForeignKey(
+        Connection, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ignore_rule = models.ForeignKey(
+        IgnoreRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField()
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -80,7 +93,9 @@ class OrderItem(models.Model):
     )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["order", "external_id"], name="item_unique_external_id")]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "external_id"], name="item_unique_external_id")
+        ]
         indexes = [
             models.Index(fields=["variant_id", "state"], name="item_variant_state"),
             models.Index(fields=["product_id", "state"], name="item_product_state"),
@@ -150,14 +165,18 @@ class SuppressedOrder(models.Model):
     total = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     currency = models.CharField(max_length=3)
     reason = models.CharField(max_length=300)
-    items = models.JSONField(default=list, help_text="[{external_id, name, sku, variant_id, state, reason, rule_id}]")
+    items = models.JSONField(
+        default=list, help_text="[{external_id, name, sku, variant_id, state, reason, rule_id}]"
+    )
     payload = models.JSONField(help_text="The order as received, to import it if a rule is revoked")
     rules = models.ManyToManyField(IgnoreRule, blank=True, related_name="suppressed_orders")
     delivery_count = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     imported_at = models.DateTimeField(null=True, blank=True)
-    imported_order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    imported_order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [

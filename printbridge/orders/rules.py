@@ -129,11 +129,17 @@ def classify_item(item: ItemRef, routing: Routing) -> ItemDecision:
     if item.item_type != ItemType.PHYSICAL:
         return ItemDecision(ItemState.NOT_APPLICABLE, Decision.NOT_PHYSICAL)
     if item.variant_id in routing.connections:
-        return ItemDecision(ItemState.CONNECTED, Decision.CONNECTION, connection_id=routing.connections[item.variant_id])
+        return ItemDecision(
+            ItemState.CONNECTED, Decision.CONNECTION, connection_id=routing.connections[item.variant_id]
+        )
     if item.variant_id in routing.variant_rules:
-        return ItemDecision(ItemState.IGNORED, Decision.VARIANT_RULE, rule_id=routing.variant_rules[item.variant_id])
+        return ItemDecision(
+            ItemState.IGNORED, Decision.VARIANT_RULE, rule_id=routing.variant_rules[item.variant_id]
+        )
     if item.product_id in routing.product_rules:
-        return ItemDecision(ItemState.IGNORED, Decision.PRODUCT_RULE, rule_id=routing.product_rules[item.product_id])
+        return ItemDecision(
+            ItemState.IGNORED, Decision.PRODUCT_RULE, rule_id=routing.product_rules[item.product_id]
+        )
     return ItemDecision(ItemState.NOT_CONNECTED, Decision.NO_CONNECTION)
 
 
@@ -181,7 +187,9 @@ class ImportDecision:
 
 def skip_not_connected(decisions: Iterable[ItemDecision]) -> tuple[ItemDecision, ...]:
     return tuple(
-        ItemDecision(ItemState.SKIPPED, Decision.SKIPPED_SETTING_OFF) if d.state == ItemState.NOT_CONNECTED else d
+        ItemDecision(ItemState.SKIPPED, Decision.SKIPPED_SETTING_OFF)
+        if d.state == ItemState.NOT_CONNECTED
+        else d
         for d in decisions
     )
 
@@ -207,7 +215,11 @@ def decide_import(
         decisions = skip_not_connected(decisions)
     approval = approval_for(policy, placed_at, now)
     return ImportDecision(
-        True, decisions, approval.status, approval.release_at, release_connected_now=approval.status == OrderStatus.READY
+        True,
+        decisions,
+        approval.status,
+        approval.release_at,
+        release_connected_now=approval.status == OrderStatus.READY,
     )
 
 
@@ -217,7 +229,10 @@ def _ships_connected_now(policy: StorePolicy, states: set[ItemState]) -> bool:
 
 def policy_error(policy: StorePolicy) -> str | None:
     """A reason the settings cannot be saved together, or None."""
-    if policy.partial_release == PartialRelease.SHIP_CONNECTED_NOW and policy.approval_mode != ApprovalMode.INSTANT:
+    if (
+        policy.partial_release == PartialRelease.SHIP_CONNECTED_NOW
+        and policy.approval_mode != ApprovalMode.INSTANT
+    ):
         return "Sending connected items at once needs instant approval: choose instant approval or hold the order."
     return None
 
@@ -260,8 +275,14 @@ _FORWARD_RANK: Mapping[OrderStatus, int] = {
 }
 TERMINAL_STATUSES = frozenset({OrderStatus.DELIVERED, OrderStatus.IGNORED, OrderStatus.CANCELLED})
 CANCELLABLE_STATUSES = frozenset(
-    {OrderStatus.NOT_CONNECTED, OrderStatus.PENDING_APPROVAL, OrderStatus.READY, OrderStatus.SUBMITTED,
-     OrderStatus.IN_PRODUCTION, OrderStatus.FAILED}
+    {
+        OrderStatus.NOT_CONNECTED,
+        OrderStatus.PENDING_APPROVAL,
+        OrderStatus.READY,
+        OrderStatus.SUBMITTED,
+        OrderStatus.IN_PRODUCTION,
+        OrderStatus.FAILED,
+    }
 )
 WAITING_STATUSES = frozenset({OrderStatus.NOT_CONNECTED, OrderStatus.PENDING_APPROVAL})
 
@@ -277,5 +298,8 @@ def can_transition(old: OrderStatus, new: OrderStatus) -> bool:
     if new == OrderStatus.FAILED:
         return old in {OrderStatus.READY, OrderStatus.SUBMITTED}
     if old == OrderStatus.FAILED:
-        return new in {OrderStatus.READY, *(s for s, r in _FORWARD_RANK.items() if r >= _FORWARD_RANK[OrderStatus.SUBMITTED])}
+        return new in {
+            OrderStatus.READY,
+            *(s for s, r in _FORWARD_RANK.items() if r >= _FORWARD_RANK[OrderStatus.SUBMITTED]),
+        }
     return _FORWARD_RANK[new] > _FORWARD_RANK[old]

@@ -6,7 +6,19 @@ import base64
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, DecimalField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
 
 from printbridge.orders import rules
 from printbridge.orders.errors import InvalidInput, NotFound
@@ -47,8 +59,13 @@ def stores(account_id: int) -> QuerySet[Store]:
 
 
 def orders(
-    account_id: int, *, status: str | None = None, store_id: int | None = None, text: str | None = None,
-    cursor: str | None = None, limit: int = 50,
+    account_id: int,
+    *,
+    status: str | None = None,
+    store_id: int | None = None,
+    text: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
 ) -> Page:
     """Newest first, keyset-paginated on (placed_at, id)."""
     limit = max(1, min(limit, MAX_PAGE))
@@ -108,19 +125,26 @@ def blocking_variants(account_id: int, store_id: int | None = None, limit: int =
     )
     if store_id:
         qs = qs.filter(order__store_id=store_id)
-    value = ExpressionWrapper(F("quantity") * F("unit_price"), output_field=DecimalField(max_digits=14, decimal_places=2))
+    value = ExpressionWrapper(
+        F("quantity") * F("unit_price"), output_field=DecimalField(max_digits=14, decimal_places=2)
+    )
     rows = (
         qs.values("order__store_id", "product_id", "variant_id")
         .annotate(
-            orders=Count("order_id", distinct=True), quantity=Sum("quantity"), value=Sum(value),
-            name=Max("name"), sku=Max("sku"),
+            orders=Count("order_id", distinct=True),
+            quantity=Sum("quantity"),
+            value=Sum(value),
+            name=Max("name"),
+            sku=Max("sku"),
         )
         .order_by("-orders", "-value", "variant_id")[:limit]
     )
     return [{"store_id": row.pop("order__store_id"), **row} for row in rows]
 
 
-def ignore_rules(account_id: int, store_id: int | None = None, active: bool | None = None) -> QuerySet[IgnoreRule]:
+def ignore_rules(
+    account_id: int, store_id: int | None = None, active: bool | None = None
+) -> QuerySet[IgnoreRule]:
     qs = IgnoreRule.objects.filter(account_id=account_id).select_related("created_by", "revoked_by")
     if store_id:
         qs = qs.filter(store_id=store_id)
@@ -136,7 +160,9 @@ def ignore_rule(account_id: int, rule_id: int) -> IgnoreRule:
     return rule
 
 
-def connections(account_id: int, store_id: int | None = None, active: bool | None = None) -> QuerySet[Connection]:
+def connections(
+    account_id: int, store_id: int | None = None, active: bool | None = None
+) -> QuerySet[Connection]:
     qs = Connection.objects.filter(account_id=account_id).select_related("created_by")
     if store_id:
         qs = qs.filter(store_id=store_id)

@@ -28,7 +28,12 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "account"], name="membership_unique_user_account")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "account"], name="membership_unique_user_account")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.account} ({self.role})"
 
 
 def hash_secret(raw: str) -> str:
@@ -70,7 +75,9 @@ class StoreSettings(models.Model):
 
     store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="settings")
     import_not_connected = models.BooleanField(default=False)
-    approval_mode = models.CharField(max_length=10, choices=ApprovalMode.choices, default=ApprovalMode.INSTANT)
+    approval_mode = models.CharField(
+        max_length=10, choices=ApprovalMode.choices, default=ApprovalMode.INSTANT
+    )
     approval_delay_hours = models.PositiveSmallIntegerField(
         choices=[(h, f"{h} hours") for h in DELAY_HOURS], default=24
     )
@@ -79,6 +86,9 @@ class StoreSettings(models.Model):
     )
     notification_recipients = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Settings of {self.store}"
 
     def clean(self) -> None:
         if self.approval_delay_hours not in DELAY_HOURS:
@@ -96,6 +106,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
 
 
 def new_secret(kind: str) -> tuple[str, str]:

@@ -11,11 +11,25 @@ from django.db import transaction
 from printbridge.orders import events, rules
 from printbridge.orders.errors import InvalidInput, NotFound
 from printbridge.orders.models import OrderEvent
-from printbridge.stores.models import DELAY_HOURS, Account, ApiToken, Membership, Store, StoreSettings, hash_secret, new_secret
+from printbridge.stores.models import (
+    DELAY_HOURS,
+    Account,
+    ApiToken,
+    Membership,
+    Store,
+    StoreSettings,
+    hash_secret,
+    new_secret,
+)
 
 Event = OrderEvent.Type
-SETTINGS_FIELDS = ("import_not_connected", "approval_mode", "approval_delay_hours", "partial_release",
-                   "notification_recipients")
+SETTINGS_FIELDS = (
+    "import_not_connected",
+    "approval_mode",
+    "approval_delay_hours",
+    "partial_release",
+    "notification_recipients",
+)
 
 
 @transaction.atomic
@@ -63,14 +77,22 @@ def rotate_store_key(account_id: int, store_id: int, actor: events.Actor) -> New
     if store.platform != Store.Platform.CUSTOM:
         raise InvalidInput("Only custom stores have an intake API key", field="store")
     raw = _set_api_key(store)
-    events.record(Event.STORE_KEY_ROTATED, "Intake API key replaced; the old key stops working now", actor, store=store)
+    events.record(
+        Event.STORE_KEY_ROTATED, "Intake API key replaced; the old key stops working now", actor, store=store
+    )
     return NewStore(store, raw)
 
 
 @transaction.atomic
-def update_settings(account_id: int, store_id: int, changes: dict[str, Any], actor: events.Actor) -> StoreSettings:
+def update_settings(
+    account_id: int, store_id: int, changes: dict[str, Any], actor: events.Actor
+) -> StoreSettings:
     """Apply the given settings; invalid values or combinations raise InvalidInput and change nothing."""
-    settings = StoreSettings.objects.select_for_update().filter(store_id=store_id, store__account_id=account_id).first()
+    settings = (
+        StoreSettings.objects.select_for_update()
+        .filter(store_id=store_id, store__account_id=account_id)
+        .first()
+    )
     if settings is None:
         raise NotFound("No such store")
     unknown = set(changes) - set(SETTINGS_FIELDS)
@@ -83,8 +105,13 @@ def update_settings(account_id: int, store_id: int, changes: dict[str, Any], act
     settings.save()
     diff = {name: [before[name], value] for name, value in changes.items() if before[name] != value}
     if diff:
-        events.record(Event.SETTINGS_CHANGED, f"Settings changed: {', '.join(diff)}", actor, store=settings.store,
-                      changes=diff)
+        events.record(
+            Event.SETTINGS_CHANGED,
+            f"Settings changed: {', '.join(diff)}",
+            actor,
+            store=settings.store,
+            changes=diff,
+        )
     return settings
 
 
@@ -92,11 +119,15 @@ def _validate(settings: StoreSettings) -> None:
     if settings.approval_mode not in StoreSettings.ApprovalMode.values:
         raise InvalidInput("Unknown approval mode", field="approval_mode")
     if settings.approval_delay_hours not in DELAY_HOURS:
-        raise InvalidInput(f"The approval delay must be one of {DELAY_HOURS} hours", field="approval_delay_hours")
+        raise InvalidInput(
+            f"The approval delay must be one of {DELAY_HOURS} hours", field="approval_delay_hours"
+        )
     if settings.partial_release not in StoreSettings.PartialRelease.values:
         raise InvalidInput("Unknown partial-release policy", field="partial_release")
     policy = rules.StorePolicy(
-        settings.import_not_connected, rules.ApprovalMode(settings.approval_mode), settings.approval_delay_hours,
+        settings.import_not_connected,
+        rules.ApprovalMode(settings.approval_mode),
+        settings.approval_delay_hours,
         rules.PartialRelease(settings.partial_release),
     )
     error = rules.policy_error(policy)
@@ -109,5 +140,7 @@ def issue_api_token(user, account: Account, name: str) -> tuple[ApiToken, str]:
     if not Membership.objects.filter(user=user, account=account).exists():
         raise NotFound("No such account")
     raw, prefix = new_secret("t")
-    token = ApiToken.objects.create(user=user, account=account, name=name, prefix=prefix, token_hash=hash_secret(raw))
+    token = ApiToken.objects.create(
+        user=user, account=account, name=name, prefix=prefix, token_hash=hash_secret(raw)
+    )
     return token, raw

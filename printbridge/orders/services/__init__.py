@@ -2,7 +2,13 @@
 
 from printbridge.orders.services.approval import approve_orders, release_due_orders
 from printbridge.orders.services.importing import ImportResult, Outcome, import_order
-from printbridge.orders.services.reevaluation import Change, ChangeKind, apply_connection, apply_ignore_rule, preview
+from printbridge.orders.services.reevaluation import (
+    Change,
+    ChangeKind,
+    apply_connection,
+    apply_ignore_rule,
+    preview,
+)
 from printbridge.orders.services.resolution import ConnectTarget, connect_item, ignore_item
 from printbridge.orders.services.routing_changes import (
     VariantRef,

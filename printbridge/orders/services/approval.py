@@ -29,7 +29,11 @@ def approve_orders(
     now = now or timezone.now()
     wanted = sorted(set(order_ids))
     with transaction.atomic():
-        orders = list(Order.objects.select_for_update().select_related("store").filter(account_id=account_id, pk__in=wanted))
+        orders = list(
+            Order.objects.select_for_update()
+            .select_related("store")
+            .filter(account_id=account_id, pk__in=wanted)
+        )
         if len(orders) != len(wanted):
             raise NotFound("No such order", missing=sorted(set(wanted) - {o.pk for o in orders}))
         pending = [o for o in orders if o.status == rules.OrderStatus.PENDING_APPROVAL]
@@ -50,7 +54,13 @@ def release_due_orders(now: datetime | None = None) -> int:
             orders = list(due.select_for_update().select_related("store").filter(pk__in=chunk))
             _mark_ready(orders, now)
             for store, group in _by_store(orders).items():
-                events.record_many(Event.ORDER_RELEASED, store, group, "Approval delay over: ready for fulfilment", events.SYSTEM)
+                events.record_many(
+                    Event.ORDER_RELEASED,
+                    store,
+                    group,
+                    "Approval delay over: ready for fulfilment",
+                    events.SYSTEM,
+                )
         released += len(orders)
     return released
 

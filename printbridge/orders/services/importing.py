@@ -81,27 +81,40 @@ def _create(store: Store, incoming: IncomingOrder, decision: rules.ImportDecisio
 def _after_create(order: Order, decision: rules.ImportDecision, actor: events.Actor, now: datetime) -> None:
     store = order.store
     events.record(
-        Event.ORDER_IMPORTED, f"Imported as {order.get_status_display()}", actor, store=store, order=order,
-        status=order.status, items=explain.item_summaries(order.items.all()),
+        Event.ORDER_IMPORTED,
+        f"Imported as {order.get_status_display()}",
+        actor,
+        store=store,
+        order=order,
+        status=order.status,
+        items=explain.item_summaries(order.items.all()),
     )
     if order.status == rules.OrderStatus.NOT_CONNECTED:
         _record_hold(order, actor)
     if decision.release_connected_now and release_now(order):
         events.record(
-            Event.ITEMS_RELEASED, "Connected items released for fulfilment", events.SYSTEM, store=store,
-            order=order, generation=order.release_count,
+            Event.ITEMS_RELEASED,
+            "Connected items released for fulfilment",
+            events.SYSTEM,
+            store=store,
+            order=order,
+            generation=order.release_count,
         )
-    SuppressedOrder.objects.filter(store=store, external_id=order.external_id, imported_at__isnull=True).update(
-        imported_at=now, imported_order=order
-    )
+    SuppressedOrder.objects.filter(
+        store=store, external_id=order.external_id, imported_at__isnull=True
+    ).update(imported_at=now, imported_order=order)
 
 
 def _record_hold(order: Order, actor: events.Actor) -> None:
     waiting = list(order.items.filter(state=rules.ItemState.NOT_CONNECTED))
     names = ", ".join(item.name for item in waiting)
     events.record(
-        Event.ORDER_HELD, f"Held: {len(waiting)} item(s) not connected ({names}); Import not connected orders is on",
-        actor, store=order.store, order=order, items=[item.external_id for item in waiting],
+        Event.ORDER_HELD,
+        f"Held: {len(waiting)} item(s) not connected ({names}); Import not connected orders is on",
+        actor,
+        store=order.store,
+        order=order,
+        items=[item.external_id for item in waiting],
     )
     queue_action_required(order)
 
@@ -149,7 +162,9 @@ def _new_item(order: Order, item: IncomingItem, decision: rules.ItemDecision, no
 # --- re-delivery ------------------------------------------------------------------------------------------------
 
 
-def _update_existing(order: Order, incoming: IncomingOrder, actor: events.Actor, now: datetime) -> ImportResult:
+def _update_existing(
+    order: Order, incoming: IncomingOrder, actor: events.Actor, now: datetime
+) -> ImportResult:
     content_hash = incoming.content_hash()
     if order.content_hash == content_hash:
         return ImportResult(Outcome.UNCHANGED, order=order)
@@ -160,8 +175,12 @@ def _update_existing(order: Order, incoming: IncomingOrder, actor: events.Actor,
     order.save()
     changed += _update_items(order, incoming, now)
     events.record(
-        Event.ORDER_UPDATED, f"Updated by the store: {', '.join(changed) or 'no visible change'}", actor,
-        store=order.store, order=order, changed=changed,
+        Event.ORDER_UPDATED,
+        f"Updated by the store: {', '.join(changed) or 'no visible change'}",
+        actor,
+        store=order.store,
+        order=order,
+        changed=changed,
     )
     return ImportResult(Outcome.UPDATED, order=order)
 
@@ -189,7 +208,9 @@ def _add_items(order: Order, added: list[IncomingItem], now: datetime) -> None:
     decisions = [rules.classify_item(ref, routing) for ref in refs]
     if order.status != rules.OrderStatus.NOT_CONNECTED:
         decisions = list(rules.skip_not_connected(decisions))
-    OrderItem.objects.bulk_create([_new_item(order, i, d, now) for i, d in zip(added, decisions, strict=True)])
+    OrderItem.objects.bulk_create(
+        [_new_item(order, i, d, now) for i, d in zip(added, decisions, strict=True)]
+    )
 
 
 # --- the ledger -------------------------------------------------------------------------------------------------
@@ -217,13 +238,20 @@ def _suppress(
 
 def _record_suppressed(store, incoming: IncomingOrder, decision, items: list, actor: events.Actor) -> None:
     events.record(
-        Event.ORDER_SUPPRESSED, f"Order #{incoming.number} not imported: {decision.suppress_reason}", actor,
-        store=store, external_id=incoming.external_id, number=incoming.number, reason=decision.suppress_reason,
+        Event.ORDER_SUPPRESSED,
+        f"Order #{incoming.number} not imported: {decision.suppress_reason}",
+        actor,
+        store=store,
+        external_id=incoming.external_id,
+        number=incoming.number,
+        reason=decision.suppress_reason,
         items=items,
     )
 
 
-def _ledger_fields(store: Store, incoming: IncomingOrder, decision: rules.ImportDecision, items: list) -> dict:
+def _ledger_fields(
+    store: Store, incoming: IncomingOrder, decision: rules.ImportDecision, items: list
+) -> dict:
     return {
         "account_id": store.account_id,
         "number": incoming.number,

@@ -154,15 +154,28 @@ def _apply(store: Store, change: Change, actor: events.Actor, now: datetime | No
 def _item_update(change: Change, actor: events.Actor, now: datetime, connection=None, rule=None) -> dict:
     common = {"decided_at": now, "decided_by": actor.user}
     if change.kind == ChangeKind.CONNECT:
-        return {"state": rules.ItemState.CONNECTED, "decision": rules.Decision.CONNECTION, "connection": connection, **common}
-    decision = rules.Decision.VARIANT_RULE if change.kind == ChangeKind.IGNORE_VARIANT else rules.Decision.PRODUCT_RULE
+        return {
+            "state": rules.ItemState.CONNECTED,
+            "decision": rules.Decision.CONNECTION,
+            "connection": connection,
+            **common,
+        }
+    decision = (
+        rules.Decision.VARIANT_RULE
+        if change.kind == ChangeKind.IGNORE_VARIANT
+        else rules.Decision.PRODUCT_RULE
+    )
     return {"state": rules.ItemState.IGNORED, "decision": decision, "ignore_rule": rule, **common}
 
 
 def _apply_chunk(store: Store, change: Change, order_ids: list[int], actor, now, **source) -> Applied:
-    locked = list(Order.objects.select_for_update().filter(pk__in=order_ids, status=rules.OrderStatus.NOT_CONNECTED))
+    locked = list(
+        Order.objects.select_for_update().filter(pk__in=order_ids, status=rules.OrderStatus.NOT_CONNECTED)
+    )
     ids = [o.pk for o in locked]
-    _waiting_items(store, change).filter(order_id__in=ids).update(**_item_update(change, actor, now, **source))
+    _waiting_items(store, change).filter(order_id__in=ids).update(
+        **_item_update(change, actor, now, **source)
+    )
     tallies = {o.pk: o for o in _tally(ids, None).only("pk")}
     policy = policy_for(store)
     groups: dict[OrderOutcome, list[Order]] = {outcome: [] for outcome in OrderOutcome}
@@ -171,7 +184,10 @@ def _apply_chunk(store: Store, change: Change, order_ids: list[int], actor, now,
         groups[_outcome(change, t.remaining, t.connected)].append(order)
     _continue(groups[OrderOutcome.CONTINUES], policy, now)
     _ignore(groups[OrderOutcome.IGNORED], now)
-    if change.kind == ChangeKind.CONNECT and policy.partial_release == rules.PartialRelease.SHIP_CONNECTED_NOW:
+    if (
+        change.kind == ChangeKind.CONNECT
+        and policy.partial_release == rules.PartialRelease.SHIP_CONNECTED_NOW
+    ):
         start_generation([o.pk for o in groups[OrderOutcome.STILL_WAITING]])
     _record(store, groups, actor, change)
     return Applied(*(len(groups[o]) for o in OrderOutcome))
@@ -185,12 +201,16 @@ def _continue(orders: list[Order], policy: rules.StorePolicy, now: datetime) -> 
         if approval.status == rules.OrderStatus.READY:
             order.release_count += 1
             ready.append(order.pk)
-    Order.objects.bulk_update(orders, ["status", "release_at", "status_changed_at", "release_count"], batch_size=500)
+    Order.objects.bulk_update(
+        orders, ["status", "release_at", "status_changed_at", "release_count"], batch_size=500
+    )
     release_items(ready)
 
 
 def _ignore(orders: list[Order], now: datetime) -> None:
-    Order.objects.filter(pk__in=[o.pk for o in orders]).update(status=rules.OrderStatus.IGNORED, status_changed_at=now)
+    Order.objects.filter(pk__in=[o.pk for o in orders]).update(
+        status=rules.OrderStatus.IGNORED, status_changed_at=now
+    )
 
 
 _MESSAGES = {
@@ -205,7 +225,9 @@ _WHAT = {
 }
 
 
-def _record(store: Store, groups: dict[OrderOutcome, list[Order]], actor: events.Actor, change: Change) -> None:
+def _record(
+    store: Store, groups: dict[OrderOutcome, list[Order]], actor: events.Actor, change: Change
+) -> None:
     for outcome, orders in groups.items():
         message = _MESSAGES[outcome].format(what=_WHAT[change.kind])
         events.record_many(

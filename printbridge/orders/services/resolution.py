@@ -51,24 +51,38 @@ def _waiting_item(account_id: int, order_id: int, item_id: int) -> tuple[Order, 
 
 @transaction.atomic
 def connect_item(
-    account_id: int, order_id: int, item_id: int, target: ConnectTarget, actor: events.Actor,
+    account_id: int,
+    order_id: int,
+    item_id: int,
+    target: ConnectTarget,
+    actor: events.Actor,
     now: datetime | None = None,
 ) -> Resolution:
     """Connect the item's variant (for this and every future order) and continue the order if it is complete."""
     now = now or timezone.now()
     order, item = _waiting_item(account_id, order_id, item_id)
-    connection = routing_changes.active_connection(order.store, item.variant_id) or routing_changes.create_connection(
+    connection = routing_changes.active_connection(
+        order.store, item.variant_id
+    ) or routing_changes.create_connection(
         order.store, routing_changes.VariantRef.of(item), *_fulfilment_product(account_id, target), actor
     )
     same_variant = order.items.filter(state=rules.ItemState.NOT_CONNECTED, variant_id=item.variant_id)
     names = list(same_variant.values_list("name", flat=True))
     same_variant.update(
-        state=rules.ItemState.CONNECTED, decision=rules.Decision.CONNECTION, connection=connection,
-        decided_at=now, decided_by=actor.user,
+        state=rules.ItemState.CONNECTED,
+        decision=rules.Decision.CONNECTION,
+        connection=connection,
+        decided_at=now,
+        decided_by=actor.user,
     )
     events.record(
-        Event.ITEM_CONNECTED, f"Connected {', '.join(names)} to {connection.provider_product_uid}", actor,
-        store=order.store, order=order, connection_id=connection.pk, variant_id=item.variant_id,
+        Event.ITEM_CONNECTED,
+        f"Connected {', '.join(names)} to {connection.provider_product_uid}",
+        actor,
+        store=order.store,
+        order=order,
+        connection_id=connection.pk,
+        variant_id=item.variant_id,
     )
     return Resolution(order, _advance(order, actor, now), connection=connection)
 
@@ -84,8 +98,13 @@ def _fulfilment_product(account_id: int, target: ConnectTarget) -> tuple[str, di
 
 @transaction.atomic
 def ignore_item(
-    account_id: int, order_id: int, item_id: int, scope: rules.IgnoreScope, actor: events.Actor,
-    reason: str = "", now: datetime | None = None,
+    account_id: int,
+    order_id: int,
+    item_id: int,
+    scope: rules.IgnoreScope,
+    actor: events.Actor,
+    reason: str = "",
+    now: datetime | None = None,
 ) -> Resolution:
     """Ignore the item for this order only, or its variant / product for every incoming order."""
     now = now or timezone.now()
@@ -94,17 +113,35 @@ def ignore_item(
     matching = Q(pk=item.pk)
     decision = rules.Decision.IGNORED_FOR_ORDER
     if scope != rules.IgnoreScope.ITEM:
-        rule = routing_changes.ensure_ignore_rule(order.store, scope, routing_changes.VariantRef.of(item), reason, actor)
-        matching = Q(variant_id=item.variant_id) if scope == rules.IgnoreScope.VARIANT else Q(product_id=item.product_id)
-        decision = rules.Decision.VARIANT_RULE if scope == rules.IgnoreScope.VARIANT else rules.Decision.PRODUCT_RULE
+        rule = routing_changes.ensure_ignore_rule(
+            order.store, scope, routing_changes.VariantRef.of(item), reason, actor
+        )
+        matching = (
+            Q(variant_id=item.variant_id)
+            if scope == rules.IgnoreScope.VARIANT
+            else Q(product_id=item.product_id)
+        )
+        decision = (
+            rules.Decision.VARIANT_RULE if scope == rules.IgnoreScope.VARIANT else rules.Decision.PRODUCT_RULE
+        )
     items = order.items.filter(matching, state=rules.ItemState.NOT_CONNECTED)
     names = list(items.values_list("name", flat=True))
     items.update(
-        state=rules.ItemState.IGNORED, decision=decision, ignore_rule=rule, decided_at=now, decided_by=actor.user
+        state=rules.ItemState.IGNORED,
+        decision=decision,
+        ignore_rule=rule,
+        decided_at=now,
+        decided_by=actor.user,
     )
     events.record(
-        Event.ITEM_IGNORED, f"Ignored {', '.join(names)}: {_SCOPE_WORDS[scope]}", actor, store=order.store,
-        order=order, scope=scope, rule_id=rule.pk if rule else None, reason=reason,
+        Event.ITEM_IGNORED,
+        f"Ignored {', '.join(names)}: {_SCOPE_WORDS[scope]}",
+        actor,
+        store=order.store,
+        order=order,
+        scope=scope,
+        rule_id=rule.pk if rule else None,
+        reason=reason,
     )
     return Resolution(order, _advance(order, actor, now), ignore_rule=rule)
 
@@ -123,12 +160,20 @@ def _advance(order: Order, actor: events.Actor, now: datetime) -> bool:
     if completion.complete and completion.status:
         set_status(order, completion.status, now, release_at=completion.release_at)
         events.record(
-            Event.ORDER_COMPLETED, f"Order complete: now {order.get_status_display()}", actor, store=order.store,
-            order=order, status=order.status,
+            Event.ORDER_COMPLETED,
+            f"Order complete: now {order.get_status_display()}",
+            actor,
+            store=order.store,
+            order=order,
+            status=order.status,
         )
     if completion.release_connected_now and release_now(order):
         events.record(
-            Event.ITEMS_RELEASED, "Connected items released for fulfilment", actor, store=order.store, order=order,
+            Event.ITEMS_RELEASED,
+            "Connected items released for fulfilment",
+            actor,
+            store=order.store,
+            order=order,
             generation=order.release_count,
         )
     return completion.complete

@@ -46,23 +46,38 @@ def create_connection(
     try:
         with transaction.atomic():
             connection = Connection.objects.create(
-                account_id=store.account_id, store=store, product_id=variant.product_id,
-                variant_id=variant.variant_id, sku=variant.sku, label=variant.label,
-                provider_product_uid=provider_product_uid.strip(), files=files, created_by=actor.user,
+                account_id=store.account_id,
+                store=store,
+                product_id=variant.product_id,
+                variant_id=variant.variant_id,
+                sku=variant.sku,
+                label=variant.label,
+                provider_product_uid=provider_product_uid.strip(),
+                files=files,
+                created_by=actor.user,
             )
     except IntegrityError:
         raise Conflict(f"Variant {variant.variant_id} is already connected") from None
     events.record(
-        Event.CONNECTION_CREATED, f"Connected {variant.label or variant.variant_id} to {provider_product_uid}", actor,
-        store=store, connection_id=connection.pk, variant_id=variant.variant_id, product_id=variant.product_id,
+        Event.CONNECTION_CREATED,
+        f"Connected {variant.label or variant.variant_id} to {provider_product_uid}",
+        actor,
+        store=store,
+        connection_id=connection.pk,
+        variant_id=variant.variant_id,
+        product_id=variant.product_id,
     )
     return connection
 
 
 @transaction.atomic
-def disconnect(account_id: int, connection_id: int, actor: events.Actor, now: datetime | None = None) -> Connection:
+def disconnect(
+    account_id: int, connection_id: int, actor: events.Actor, now: datetime | None = None
+) -> Connection:
     """Future orders with the variant will be Not connected again; orders already decided keep their decision."""
-    connection = Connection.objects.select_for_update().filter(pk=connection_id, account_id=account_id).first()
+    connection = (
+        Connection.objects.select_for_update().filter(pk=connection_id, account_id=account_id).first()
+    )
     if connection is None:
         raise NotFound("No such connection")
     if connection.disconnected_at:
@@ -70,8 +85,12 @@ def disconnect(account_id: int, connection_id: int, actor: events.Actor, now: da
     connection.disconnected_at, connection.disconnected_by = now or timezone.now(), actor.user
     connection.save(update_fields=["disconnected_at", "disconnected_by"])
     events.record(
-        Event.CONNECTION_REMOVED, f"Disconnected {connection.label or connection.variant_id}", actor,
-        store=connection.store, connection_id=connection.pk, variant_id=connection.variant_id,
+        Event.CONNECTION_REMOVED,
+        f"Disconnected {connection.label or connection.variant_id}",
+        actor,
+        store=connection.store,
+        connection_id=connection.pk,
+        variant_id=connection.variant_id,
     )
     return connection
 
@@ -81,18 +100,34 @@ def ensure_ignore_rule(
 ) -> IgnoreRule:
     """The active rule for this target, created if there is none."""
     rule_scope = IgnoreRule.Scope(str(scope))
-    target = {"product_id": variant.product_id, "variant_id": variant.variant_id if scope == "variant" else ""}
-    existing = IgnoreRule.objects.filter(store=store, scope=rule_scope, revoked_at__isnull=True, **target).first()
+    target = {
+        "product_id": variant.product_id,
+        "variant_id": variant.variant_id if scope == "variant" else "",
+    }
+    existing = IgnoreRule.objects.filter(
+        store=store, scope=rule_scope, revoked_at__isnull=True, **target
+    ).first()
     if existing:
         return existing
     label = variant.label if scope == "variant" else variant.label.split(" (")[0]
     rule = IgnoreRule.objects.create(
-        account_id=store.account_id, store=store, scope=rule_scope, label=label, reason=reason,
-        created_by=actor.user, **target,
+        account_id=store.account_id,
+        store=store,
+        scope=rule_scope,
+        label=label,
+        reason=reason,
+        created_by=actor.user,
+        **target,
     )
     events.record(
-        Event.IGNORE_RULE_CREATED, f"Ignore rule: {rule.get_scope_display().lower()} — {label}", actor, store=store,
-        rule_id=rule.pk, scope=rule.scope, reason=reason, **target,
+        Event.IGNORE_RULE_CREATED,
+        f"Ignore rule: {rule.get_scope_display().lower()} — {label}",
+        actor,
+        store=store,
+        rule_id=rule.pk,
+        scope=rule.scope,
+        reason=reason,
+        **target,
     )
     return rule
 
@@ -105,7 +140,10 @@ class RevokeResult:
 
 
 def revoke_ignore_rule(
-    account_id: int, rule_id: int, actor: events.Actor, import_suppressed: bool = False,
+    account_id: int,
+    rule_id: int,
+    actor: events.Actor,
+    import_suppressed: bool = False,
     now: datetime | None = None,
 ) -> RevokeResult:
     """Revoke a rule; optionally import the orders it kept out (each is decided again under today's rules)."""
@@ -132,7 +170,10 @@ def _revoke(account_id: int, rule_id: int, actor: events.Actor, now: datetime) -
     rule.revoked_at, rule.revoked_by = now, actor.user
     rule.save(update_fields=["revoked_at", "revoked_by"])
     events.record(
-        Event.IGNORE_RULE_REVOKED, f"Revoked ignore rule: {rule.get_scope_display().lower()} — {rule.label}", actor,
-        store=rule.store, rule_id=rule.pk,
+        Event.IGNORE_RULE_REVOKED,
+        f"Revoked ignore rule: {rule.get_scope_display().lower()} — {rule.label}",
+        actor,
+        store=rule.store,
+        rule_id=rule.pk,
     )
     return rule

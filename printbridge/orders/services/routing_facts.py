@@ -12,7 +12,9 @@ def routing_for(store: Store, items: Iterable[rules.ItemRef]) -> rules.Routing:
     items = list(items)
     variant_ids = {i.variant_id for i in items}
     product_ids = {i.product_id for i in items}
-    connections = Connection.objects.filter(store=store, variant_id__in=variant_ids, disconnected_at__isnull=True)
+    connections = Connection.objects.filter(
+        store=store, variant_id__in=variant_ids, disconnected_at__isnull=True
+    )
     active_rules = IgnoreRule.objects.filter(store=store, revoked_at__isnull=True)
     variant_rules = active_rules.filter(scope=IgnoreRule.Scope.VARIANT, variant_id__in=variant_ids)
     product_rules = active_rules.filter(scope=IgnoreRule.Scope.PRODUCT, product_id__in=product_ids)

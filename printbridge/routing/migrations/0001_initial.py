@@ -6,56 +6,176 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('stores', '0001_initial'),
+        ("stores", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Connection',
+            name="Connection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('product_id', models.CharField(max_length=64)),
-                ('variant_id', models.CharField(max_length=64)),
-                ('sku', models.CharField(blank=True, max_length=255)),
-                ('label', models.CharField(blank=True, help_text='Store product name and options', max_length=300)),
-                ('provider', models.CharField(choices=[('gelato', 'Gelato')], default='gelato', max_length=20)),
-                ('provider_product_uid', models.CharField(max_length=300)),
-                ('files', models.JSONField(default=dict, help_text="Design file URL per print area, e.g. {'default': url}")),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('disconnected_at', models.DateTimeField(blank=True, null=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='connections', to='stores.account')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('disconnected_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='connections', to='stores.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("product_id", models.CharField(max_length=64)),
+                ("variant_id", models.CharField(max_length=64)),
+                ("sku", models.CharField(blank=True, max_length=255)),
+                (
+                    "label",
+                    models.CharField(blank=True, help_text="Store product name and options", max_length=300),
+                ),
+                (
+                    "provider",
+                    models.CharField(choices=[("gelato", "Gelato")], default="gelato", max_length=20),
+                ),
+                ("provider_product_uid", models.CharField(max_length=300)),
+                (
+                    "files",
+                    models.JSONField(
+                        default=dict, help_text="Design file URL per print area, e.g. {'default': url}"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("disconnected_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="connections",
+                        to="stores.account",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "disconnected_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="connections",
+                        to="stores.store",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['store', 'product_id'], name='routing_con_store_i_647bb8_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('disconnected_at__isnull', True)), fields=('store', 'variant_id'), name='connection_one_active_per_variant')],
+                "indexes": [
+                    models.Index(fields=["store", "product_id"], name="routing_con_store_i_647bb8_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("disconnected_at__isnull", True)),
+                        fields=("store", "variant_id"),
+                        name="connection_one_active_per_variant",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IgnoreRule',
+            name="IgnoreRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('variant', 'This variant for all incoming orders'), ('product', 'This product in all variants')], max_length=10)),
-                ('product_id', models.CharField(max_length=64)),
-                ('variant_id', models.CharField(blank=True, max_length=64)),
-                ('label', models.CharField(blank=True, help_text='Store product name (and options)', max_length=300)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ignore_rules', to='stores.account')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ignore_rules', to='stores.store')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("variant", "This variant for all incoming orders"),
+                            ("product", "This product in all variants"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("product_id", models.CharField(max_length=64)),
+                ("variant_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "label",
+                    models.CharField(
+                        blank=True, help_text="Store product name (and options)", max_length=300
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ignore_rules",
+                        to="stores.account",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ignore_rules",
+                        to="stores.store",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('store', 'scope', 'product_id', 'variant_id'), name='ignore_rule_one_active_per_target'), models.CheckConstraint(condition=models.Q(models.Q(('scope', 'product'), ('variant_id', '')), models.Q(('scope', 'variant'), models.Q(('variant_id', ''), _negated=True)), _connector='OR'), name='ignore_rule_scope_matches_target')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("revoked_at__isnull", True)),
+                        fields=("store", "scope", "product_id", "variant_id"),
+                        name="ignore_rule_one_active_per_target",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("scope", "product"), ("variant_id", "")),
+                            models.Q(("scope", "variant"), models.Q(("variant_id", ""), _negated=True)),
+                            _connector="OR",
+                        ),
+                        name="ignore_rule_scope_matches_target",
+                    ),
+                ],
             },
         ),
     ]

@@ -22,7 +22,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--address", default=os.environ.get("PRINTBRIDGE_DEMO_ADDRESS", "127.0.0.1:8000"))
-        parser.add_argument("--check", action="store_true", help="Start everything, check the web answers, stop")
+        parser.add_argument(
+            "--check", action="store_true", help="Start everything, check the web answers, stop"
+        )
 
     def handle(self, *args, address, check=False, **options):
         call_command("migrate", interactive=False, verbosity=0)
@@ -31,7 +33,9 @@ class Command(BaseCommand):
         try:
             self._wait_ready(address, children)
             self.stdout.write(self.style.SUCCESS(f"\nPrintbridge is running: http://{address}/"))
-            self.stdout.write(f"Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}   (API docs: http://{address}/api/v1/docs)")
+            self.stdout.write(
+                f"Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}   (API docs: http://{address}/api/v1/docs)"
+            )
             self.stdout.write("Press Ctrl-C to stop.\n")
             if not check:
                 self._supervise(children)

@@ -11,6 +11,8 @@ class Command(BaseCommand):
         if demo is None:
             self.stdout.write("Demo data already present.")
             return
-        self.stdout.write(f"Demo account '{demo.account.name}', store '{demo.store.name}' (id {demo.store.pk}).")
+        self.stdout.write(
+            f"Demo account '{demo.account.name}', store '{demo.store.name}' (id {demo.store.pk})."
+        )
         self.stdout.write(f"Login: {DEMO_EMAIL} / {DEMO_PASSWORD}")
         self.stdout.write(f"Custom-store intake key (shown once): {demo.api_key}")
