@@ -124,19 +124,6 @@ def car(colour: str, item_id: str) -> IncomingItem:
     )
 
 
-def car(colour: str, item_id: str) -> IncomingItem:
-    return IncomingItem(
-        item_id,
-        "car",
-        f"car-{colour}",
-        "Toy car",
-        1,
-        f"CAR-{colour.upper()}",
-        Decimal("25.00"),
-        (("Colour", colour.capitalize()),),
-    )
-
-
 def _orders() -> list[IncomingOrder]:
     local = IncomingItem(
         "1", "candle", "candle", "Scented candle (local supplier)", 1, "CANDLE", Decimal("12.00")
