@@ -16,6 +16,7 @@ ALIASES = {
     "worker": ["db_worker"],
     "seed-demo": ["seed_demo"],
     "create-account": ["create_account"],
+    "create-api-token": ["create_api_token"],
 }
 
 

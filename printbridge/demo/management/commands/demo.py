@@ -17,6 +17,12 @@ PROCESSES = {
 }
 
 
+# The demo keeps sent e-mail as files under var/mail unless a mail server is configured.
+DEMO_ENV = {
+    "EMAIL_BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+}
+
+
 class Command(BaseCommand):
     help = "Migrate, seed the demo data, and run web + worker + scheduler until interrupted."
 
@@ -44,7 +50,7 @@ class Command(BaseCommand):
 
     def _spawn(self, cmd, address):
         argv = [sys.executable, "-m", "printbridge.cli", *(part.format(address=address) for part in cmd)]
-        return subprocess.Popen(argv, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        return subprocess.Popen(argv, env={**os.environ, **DEMO_ENV, "PYTHONUNBUFFERED": "1"})
 
     def _wait_ready(self, address, children, timeout=30):
         deadline = time.monotonic() + timeout
