@@ -89,7 +89,7 @@ def update_settings(
 ) -> StoreSettings:
     """Apply the given settings; invalid values or combinations raise InvalidInput and change nothing."""
     settings = (
-        StoreSettings.objects.select_for_update()
+        StoreSettings.objects.select_for_update(of=("self",))
         .filter(store_id=store_id, store__account_id=account_id)
         .first()
     )

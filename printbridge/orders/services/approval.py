@@ -30,7 +30,7 @@ def approve_orders(
     wanted = sorted(set(order_ids))
     with transaction.atomic():
         orders = list(
-            Order.objects.select_for_update()
+            Order.objects.select_for_update(of=("self",))
             .select_related("store")
             .filter(account_id=account_id, pk__in=wanted)
         )
@@ -51,7 +51,7 @@ def release_due_orders(now: datetime | None = None) -> int:
     released = 0
     for chunk in chunks(list(due.values_list("pk", flat=True).order_by("pk"))):
         with transaction.atomic():
-            orders = list(due.select_for_update().select_related("store").filter(pk__in=chunk))
+            orders = list(due.select_for_update(of=("self",)).select_related("store").filter(pk__in=chunk))
             _mark_ready(orders, now)
             for store, group in _by_store(orders).items():
                 events.record_many(

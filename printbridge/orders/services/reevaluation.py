@@ -170,7 +170,7 @@ def _item_update(change: Change, actor: events.Actor, now: datetime, connection=
 
 def _apply_chunk(store: Store, change: Change, order_ids: list[int], actor, now, **source) -> Applied:
     locked = list(
-        Order.objects.select_for_update().filter(pk__in=order_ids, status=rules.OrderStatus.NOT_CONNECTED)
+        Order.objects.select_for_update(of=("self",)).filter(pk__in=order_ids, status=rules.OrderStatus.NOT_CONNECTED)
     )
     ids = [o.pk for o in locked]
     _waiting_items(store, change).filter(order_id__in=ids).update(
