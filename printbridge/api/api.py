@@ -6,7 +6,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from printbridge.api import intake, orders, routing, stores
 from printbridge.api.auth import user_auth
-from printbridge.orders.errors import ServiceError
+from printbridge.orders.errors import InvalidInput, ServiceError
 
 api = NinjaAPI(
     title="Printbridge API",
@@ -24,7 +24,10 @@ api = NinjaAPI(
 
 @api.exception_handler(ServiceError)
 def service_error(request: HttpRequest, exc: ServiceError):
-    return api.create_response(request, {"detail": exc.message, **exc.details}, status=exc.status_code)
+    body = {"detail": exc.message, **exc.details}
+    if isinstance(exc, InvalidInput):
+        body["errors"] = [{"field": exc.details.get("field"), "message": exc.message}]
+    return api.create_response(request, body, status=exc.status_code)
 
 
 @api.exception_handler(ValidationError)

@@ -36,6 +36,12 @@ def current_account(request) -> Account | None:
 class UserSession(SessionAuth):
     """Session cookie from the web app; unsafe methods need the CSRF token."""
 
+    def _get_key(self, request):
+        # Without a session cookie there is no session to protect: answer 401, not a CSRF 403.
+        if not request.COOKIES.get(self.param_name):
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         account = current_account(request) if user else None

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from printbridge.demo.seed import DEMO_EMAIL, DEMO_PASSWORD
 
 PROCESSES = {
-    "web": ["runserver", "{address}", "--noreload"],
+    "web": ["runserver", "{address}", "--noreload", "--insecure"],
     "worker": ["db_worker"],
     "scheduler": ["scheduler"],
 }
