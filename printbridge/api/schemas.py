@@ -13,8 +13,8 @@ from pydantic import (
     EmailStr,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
-    model_validator,
 )
 
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -228,14 +228,15 @@ class ConnectIn(Strict):
         default_factory=dict, max_length=10
     )
     connection_id: int | None = Field(
-        None, description="Reuse the fulfilment product of this existing connection"
+        None, description="Reuse the fulfilment product of this existing connection", validate_default=True
     )
 
-    @model_validator(mode="after")
-    def _one_target(self) -> ConnectIn:
-        if bool(self.provider_product_uid) == bool(self.connection_id):
+    @field_validator("connection_id")
+    @classmethod
+    def _one_target(cls, connection_id: int | None, info: ValidationInfo) -> int | None:
+        if bool(info.data.get("provider_product_uid")) == bool(connection_id):
             raise ValueError("give either provider_product_uid (with files) or connection_id")
-        return self
+        return connection_id
 
 
 class IgnoreIn(Strict):
@@ -313,15 +314,16 @@ class IgnoreRuleIn(Strict):
     store_id: int
     scope: Literal["variant", "product"]
     product_id: Id
-    variant_id: Id | None = None
+    variant_id: Id | None = Field(None, validate_default=True)
     label: Text = ""
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
 
-    @model_validator(mode="after")
-    def _variant_for_variant_scope(self) -> IgnoreRuleIn:
-        if self.scope == "variant" and not self.variant_id:
+    @field_validator("variant_id")
+    @classmethod
+    def _variant_for_variant_scope(cls, variant_id: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("scope") == "variant" and not variant_id:
             raise ValueError("variant_id is required for a variant rule")
-        return self
+        return variant_id
 
 
 class RevokeIn(Strict):
@@ -339,14 +341,15 @@ class ChangeIn(Strict):
     store_id: int
     kind: Literal["connect", "ignore_variant", "ignore_product"]
     product_id: Id
-    variant_id: Id | None = None
+    variant_id: Id | None = Field(None, validate_default=True)
     exclude_order_id: int | None = None
 
-    @model_validator(mode="after")
-    def _variant_needed(self) -> ChangeIn:
-        if self.kind != "ignore_product" and not self.variant_id:
+    @field_validator("variant_id")
+    @classmethod
+    def _variant_needed(cls, variant_id: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("kind") in ("connect", "ignore_variant") and not variant_id:
             raise ValueError("variant_id is required unless kind is ignore_product")
-        return self
+        return variant_id
 
 
 class PreviewOrderOut(Schema):
@@ -366,13 +369,14 @@ class PreviewOut(Schema):
 
 class ApplyIn(Strict):
     connection_id: int | None = None
-    ignore_rule_id: int | None = None
+    ignore_rule_id: int | None = Field(None, validate_default=True)
 
-    @model_validator(mode="after")
-    def _one_source(self) -> ApplyIn:
-        if bool(self.connection_id) == bool(self.ignore_rule_id):
+    @field_validator("ignore_rule_id")
+    @classmethod
+    def _one_source(cls, ignore_rule_id: int | None, info: ValidationInfo) -> int | None:
+        if bool(info.data.get("connection_id")) == bool(ignore_rule_id):
             raise ValueError("give either connection_id or ignore_rule_id")
-        return self
+        return ignore_rule_id
 
 
 class AppliedOut(Schema):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from printbridge.stores.models import Membership, Store
 
@@ -31,7 +32,7 @@ def build_action_required(order, recipients: list[str]) -> EmailMultiAlternative
     context = {
         "order": order,
         "items": order.items.filter(state="not_connected"),
-        "url": f"{settings.PRINTBRIDGE_BASE_URL}/orders/{order.pk}/",
+        "url": f"{settings.PRINTBRIDGE_BASE_URL}{reverse('order', args=[order.pk])}",
     }
     message = EmailMultiAlternatives(
         subject=f"Order #{order.number} requires action",

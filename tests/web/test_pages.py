@@ -1,0 +1,53 @@
+from django.test import Client
+
+from printbridge.orders import events
+from printbridge.orders.services import import_order
+from printbridge.stores.services import update_settings
+from tests.conftest import NOW, item, order
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_order_page_requires_login(store):
+    created = import_order(store, order("9001", item("1", "tshirt-xl")), events.SYSTEM, now=NOW).order
+    response = Client().get(f"/orders/{created.pk}/")
+    assert (response.status_code, response["Location"]) == (302, f"/login/?next=/orders/{created.pk}/")
+
+
+def test_order_page_shows_each_item_state_and_why(store, user):
+    created = import_order(
+        store, order("9002", item("1", "tshirt-xl", name="Classic T-shirt")), events.SYSTEM, now=NOW
+    ).order
+    response = logged_in(user).get(f"/orders/{created.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Order #9002 <small>— Not connected</small>" in html
+    assert "<td>Not connected</td><td>not connected for" in html
+    assert "Complete order:" in html
+    assert "Held: 1 item(s) not connected (Classic T-shirt); Import not connected orders is on" in html
+
+
+def test_another_accounts_order_page_is_404(other_account, user):
+    account, other_user, other_store = other_account
+    update_settings(
+        account.pk, other_store.pk, {"import_not_connected": True}, events.Actor.for_user(other_user)
+    )
+    foreign = import_order(other_store, order("9003", item("1", "mug")), events.SYSTEM, now=NOW).order
+    assert logged_in(user).get(f"/orders/{foreign.pk}/").status_code == 404
+    assert logged_in(other_user).get(f"/orders/{foreign.pk}/").status_code == 200
+
+
+def test_home_lists_the_accounts_orders_newest_first(store, user):
+    import_order(store, order("9005", item("1", "tshirt-xl"), placed_at=NOW), events.SYSTEM, now=NOW)
+    html = logged_in(user).get("/").content.decode()
+    assert html.count('href="/orders/') == 1
+    assert "#9005</a> — Not connected — Jane Doe" in html
+
+
+def test_healthz_answers_ok(db):
+    response = Client().get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
