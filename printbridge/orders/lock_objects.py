@@ -17,11 +17,15 @@ def order_for_update(account_id: int, order_id: int) -> Order:
 
 def orders_for_update(account_id: int, order_ids) -> QuerySet[Order]:
     return (
-        Order.objects.select_for_update(of=("self",)).filter(account_id=account_id, pk__in=list(order_ids)).order_by("pk")
+        Order.objects.select_for_update(of=("self",))
+        .filter(account_id=account_id, pk__in=list(order_ids))
+        .order_by("pk")
     )
 
 
 def ignore_rule_for_update(account_id: int, rule_id: int) -> IgnoreRule:
     return (
-        IgnoreRule.objects.select_for_update(of=("self",)).select_related("store").get(pk=rule_id, account_id=account_id)
+        IgnoreRule.objects.select_for_update(of=("self",))
+        .select_related("store")
+        .get(pk=rule_id, account_id=account_id)
     )

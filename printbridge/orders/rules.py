@@ -285,12 +285,23 @@ CANCELLABLE_STATUSES = frozenset(
     }
 )
 WAITING_STATUSES = frozenset({OrderStatus.NOT_CONNECTED, OrderStatus.PENDING_APPROVAL})
+HELD_STATUSES = WAITING_STATUSES
+_RELEASES_FROM: Mapping[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.NOT_CONNECTED: frozenset(
+        {OrderStatus.PENDING_APPROVAL, OrderStatus.READY, OrderStatus.IGNORED, OrderStatus.CANCELLED}
+    ),
+    OrderStatus.PENDING_APPROVAL: frozenset({OrderStatus.READY, OrderStatus.CANCELLED}),
+}
 
 
 def can_transition(old: OrderStatus, new: OrderStatus) -> bool:
     """Statuses only move forward: a late or repeated update never moves an order back."""
     if old in TERMINAL_STATUSES or old == new:
         return False
+    if old in HELD_STATUSES:
+        # A held or unapproved order moves only by a release (or is ignored / cancelled): never straight to a
+        # provider status, so a held order is never shown as sent.
+        return new in _RELEASES_FROM[old]
     if new == OrderStatus.CANCELLED:
         return old in CANCELLABLE_STATUSES
     if new == OrderStatus.IGNORED:

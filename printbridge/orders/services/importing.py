@@ -47,7 +47,11 @@ def import_order(
 
 @transaction.atomic
 def _import(store: Store, incoming: IncomingOrder, actor: events.Actor, now: datetime) -> ImportResult:
-    existing = Order.objects.select_for_update(of=("self",)).filter(store=store, external_id=incoming.external_id).first()
+    existing = (
+        Order.objects.select_for_update(of=("self",))
+        .filter(store=store, external_id=incoming.external_id)
+        .first()
+    )
     if existing is not None:
         return _update_existing(existing, incoming, actor, now)
     refs = [item.ref() for item in incoming.items]

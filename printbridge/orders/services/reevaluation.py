@@ -17,7 +17,7 @@ from django.utils import timezone
 from printbridge.orders import events, rules
 from printbridge.orders.errors import Conflict
 from printbridge.orders.models import Order, OrderEvent, OrderItem
-from printbridge.orders.services.release import chunks, release_items, start_generation
+from printbridge.orders.services.release import chunks, start_generation
 from printbridge.orders.services.routing_facts import policy_for
 from printbridge.routing.models import Connection, IgnoreRule
 from printbridge.stores.models import Store
@@ -170,7 +170,9 @@ def _item_update(change: Change, actor: events.Actor, now: datetime, connection=
 
 def _apply_chunk(store: Store, change: Change, order_ids: list[int], actor, now, **source) -> Applied:
     locked = list(
-        Order.objects.select_for_update(of=("self",)).filter(pk__in=order_ids, status=rules.OrderStatus.NOT_CONNECTED)
+        Order.objects.select_for_update(of=("self",)).filter(
+            pk__in=order_ids, status=rules.OrderStatus.NOT_CONNECTED
+        )
     )
     ids = [o.pk for o in locked]
     _waiting_items(store, change).filter(order_id__in=ids).update(
@@ -199,12 +201,9 @@ def _continue(orders: list[Order], policy: rules.StorePolicy, now: datetime) -> 
         approval = rules.approval_for(policy, order.placed_at, now)
         order.status, order.release_at, order.status_changed_at = approval.status, approval.release_at, now
         if approval.status == rules.OrderStatus.READY:
-            order.release_count += 1
             ready.append(order.pk)
-    Order.objects.bulk_update(
-        orders, ["status", "release_at", "status_changed_at", "release_count"], batch_size=500
-    )
-    release_items(ready)
+    Order.objects.bulk_update(orders, ["status", "release_at", "status_changed_at"], batch_size=500)
+    start_generation(ready)
 
 
 def _ignore(orders: list[Order], now: datetime) -> None:

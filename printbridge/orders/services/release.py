@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 
 from printbridge.orders import rules
 from printbridge.orders.models import Order, OrderItem
@@ -25,8 +25,14 @@ def release_items(order_ids: Sequence[int]) -> int:
 
 
 def start_generation(order_ids: Sequence[int]) -> None:
-    """Open a new fulfilment generation for these orders and release their connected items into it."""
-    Order.objects.filter(pk__in=order_ids).update(release_count=F("release_count") + 1)
+    """Open a new fulfilment generation for these orders and release their connected items into it.
+
+    An order with no connected item left to release opens no (empty) generation.
+    """
+    unreleased = OrderItem.objects.filter(
+        order_id=OuterRef("pk"), state=rules.ItemState.CONNECTED, release_generation__isnull=True
+    )
+    Order.objects.filter(Exists(unreleased), pk__in=order_ids).update(release_count=F("release_count") + 1)
     release_items(order_ids)
 
 

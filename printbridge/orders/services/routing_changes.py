@@ -60,7 +60,7 @@ def create_connection(
         raise Conflict(f"Variant {variant.variant_id} is already connected") from None
     events.record(
         Event.CONNECTION_CREATED,
-        f"Connected {variant.label or variant.variant_id} to {provider_product_uid}",
+        f"Connected {variant.label or variant.variant_id} to {connection.provider_product_uid}",
         actor,
         store=store,
         connection_id=connection.pk,
