@@ -2,7 +2,7 @@
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from printbridge.api import intake, orders, routing, stores
 from printbridge.api.auth import user_auth
@@ -42,6 +42,15 @@ def validation_error(request: HttpRequest, exc: ValidationError):
     return api.create_response(
         request, {"detail": "Invalid input; nothing was changed", "errors": errors}, status=422
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):
+    if exc.status_code == 400:  # the body is not JSON: invalid input like any other, answered as documented
+        errors = [{"field": None, "message": "The request body is not valid JSON"}]
+        body = {"detail": "Invalid input; nothing was changed", "errors": errors}
+        return api.create_response(request, body, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)

@@ -1,6 +1,6 @@
 """Custom-store intake: a store posts its orders as JSON, authenticated by its own key."""
 
-from ninja import Router
+from ninja import Router, Status
 
 from printbridge.api.auth import StoreKey
 from printbridge.api.schemas import ErrorOut, IntakeOut, OrderIn
@@ -60,4 +60,4 @@ def post_order(request, store_id: int, payload: OrderIn):
         "status": result.order.status if result.order else None,
         "reason": result.suppressed.reason if result.suppressed else "",
     }
-    return (201 if result.outcome == Outcome.CREATED else 200), body
+    return Status(201 if result.outcome == Outcome.CREATED else 200, body)

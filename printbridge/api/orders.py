@@ -43,8 +43,8 @@ def list_orders(request, filters: Query[OrderFilters]):
     return {"items": [present.order_summary(o) for o in page.items], "next_cursor": page.next_cursor}
 
 
-@router.get(
-    "/{order_id}", response={200: OrderOut, **ERRORS}, summary="An order with each item's state and why"
+@router.get(  # int: so that POST /orders/approve is not taken for an order id
+    "/{int:order_id}", response={200: OrderOut, **ERRORS}, summary="An order with each item's state and why"
 )
 def get_order(request, order_id: int):
     order = selectors.order_detail(request.auth.account.pk, order_id)

@@ -1,4 +1,4 @@
-from ninja import Router
+from ninja import Router, Status
 
 from printbridge.api import present
 from printbridge.api.schemas import (
@@ -43,7 +43,7 @@ def create_connection(request, payload: ConnectionIn):
     connection = services.create_connection(
         store, variant, payload.provider_product_uid, payload.files, _actor(request)
     )
-    return 201, present.connection(connection)
+    return Status(201, present.connection(connection))
 
 
 @router.delete("connections/{connection_id}", response={200: ConnectionOut, **ERRORS}, summary="Disconnect")
@@ -63,7 +63,7 @@ def create_rule(request, payload: IgnoreRuleIn):
     rule = services.ensure_ignore_rule(
         store, rules.IgnoreScope(payload.scope), variant, payload.reason, _actor(request)
     )
-    return 201, present.ignore_rule(rule)
+    return Status(201, present.ignore_rule(rule))
 
 
 @router.post(

@@ -1,4 +1,4 @@
-from ninja import Router
+from ninja import Router, Status
 
 from printbridge.api import present
 from printbridge.api.schemas import (
@@ -29,7 +29,7 @@ def list_stores(request):
 @router.post("", response={201: NewStoreOut, **ERRORS}, summary="Create a custom store and its intake key")
 def create_store(request, payload: StoreIn):
     new = services.create_store(request.auth.account, payload.name, payload.platform, _actor(request))
-    return 201, {"store": present.store(new.store), "api_key": new.api_key}
+    return Status(201, {"store": present.store(new.store), "api_key": new.api_key})
 
 
 @router.get("/{store_id}", response={200: StoreOut, **ERRORS}, summary="One store with its settings")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import (
     Count,
@@ -27,6 +28,7 @@ from printbridge.routing.models import Connection, IgnoreRule
 from printbridge.stores.models import Store
 
 MAX_PAGE = 200
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -132,14 +134,19 @@ def blocking_variants(account_id: int, store_id: int | None = None, limit: int =
         qs.values("order__store_id", "product_id", "variant_id")
         .annotate(
             orders=Count("order_id", distinct=True),
-            quantity=Sum("quantity"),
             value=Sum(value),
+            units=Sum("quantity"),
             name=Max("name"),
             sku=Max("sku"),
         )
         .order_by("-orders", "-value", "variant_id")[:limit]
     )
-    return [{"store_id": row.pop("order__store_id"), **row} for row in rows]
+    return [_blocking_row(row) for row in rows]
+
+
+def _blocking_row(row: dict) -> dict:
+    store_id, units, value = row.pop("order__store_id"), row.pop("units"), row.pop("value")
+    return {"store_id": store_id, **row, "quantity": units, "value": Decimal(value or 0).quantize(CENT)}
 
 
 def ignore_rules(
