@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "printbridge.stores",
     "printbridge.routing",
     "printbridge.orders",
+    "printbridge.ingestion",
     "printbridge.notifications",
     "printbridge.api",
     "printbridge.web",
@@ -127,7 +128,7 @@ LOGIN_REDIRECT_URL = "/"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # webhooks cap their own bodies at 64 KB before reading
 
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
 if TASKS_BACKEND == "immediate":
@@ -140,6 +141,12 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "1025"))
 EMAIL_TIMEOUT = 10
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Printbridge <noreply@printbridge.local>")
+
+# BigCommerce single-click app credentials (empty: only store-level API accounts can connect)
+BIGCOMMERCE_CLIENT_ID = os.environ.get("BIGCOMMERCE_CLIENT_ID", "")
+BIGCOMMERCE_CLIENT_SECRET = os.environ.get("BIGCOMMERCE_CLIENT_SECRET", "")
+BIGCOMMERCE_API_URL = os.environ.get("BIGCOMMERCE_API_URL", "https://api.bigcommerce.com")
+BIGCOMMERCE_LOGIN_URL = os.environ.get("BIGCOMMERCE_LOGIN_URL", "https://login.bigcommerce.com")
 
 LOGGING = {
     "version": 1,

@@ -6,5 +6,6 @@ from printbridge.api.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("webhooks/", include("printbridge.ingestion.urls")),
     path("", include("printbridge.web.urls")),
 ]

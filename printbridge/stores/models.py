@@ -61,6 +61,7 @@ class Store(models.Model):
 
 
 DELAY_HOURS = (6, 12, 24, 48, 72)
+DEFAULT_PAID_STATUS_IDS = [11, 9]  # Awaiting Fulfillment, Awaiting Shipment
 
 
 class StoreSettings(models.Model):
@@ -115,3 +116,44 @@ def new_secret(kind: str) -> tuple[str, str]:
     """A raw secret `pb{kind}_<prefix>_<random>` and its lookup prefix."""
     prefix = secrets.token_hex(4)
     return f"pb{kind}_{prefix}_{secrets.token_urlsafe(32)}", prefix
+
+
+def default_paid_status_ids() -> list[int]:
+    return list(DEFAULT_PAID_STATUS_IDS)
+
+
+class BigCommerceConnection(models.Model):
+    """How Printbridge reaches a BigCommerce store: its hash, token (encrypted) and webhook secret (encrypted)."""
+
+    class InstalledVia(models.TextChoices):
+        API_ACCOUNT = "api_account", "Store-level API account"
+        APP = "app", "Single-click app"
+
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="bigcommerce")
+    store_hash = models.CharField(max_length=64, unique=True)
+    bc_store_id = models.CharField(max_length=32, blank=True, help_text="Numeric store id (webhook store_id)")
+    api_base_url = models.URLField(max_length=300, help_text="https://api.bigcommerce.com/stores/{hash}")
+    access_token_encrypted = models.TextField()
+    webhook_secret_encrypted = models.TextField()
+    public_id = models.CharField(max_length=40, unique=True, help_text="The store's id in its webhook URL")
+    installed_via = models.CharField(
+        max_length=20, choices=InstalledVia.choices, default=InstalledVia.API_ACCOUNT
+    )
+    store_name = models.CharField(max_length=200, blank=True)
+    domain = models.CharField(max_length=300, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    weight_units = models.CharField(max_length=20, blank=True)
+    dimension_units = models.CharField(max_length=20, blank=True)
+    paid_status_ids = models.JSONField(default=default_paid_status_ids, help_text="Status ids that import")
+    reconcile_every_minutes = models.PositiveSmallIntegerField(default=5)
+    watermark = models.DateTimeField(null=True, blank=True, help_text="Newest date_modified seen by sync")
+    last_sync_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    hooks_checked_at = models.DateTimeField(null=True, blank=True)
+    alert = models.CharField(max_length=500, blank=True, help_text="A problem the merchant should see")
+    connected_at = models.DateTimeField(auto_now_add=True)
+    uninstalled_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"BigCommerce store {self.store_hash}"

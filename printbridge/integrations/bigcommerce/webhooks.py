@@ -1,0 +1,91 @@
+"""BigCommerce webhook callbacks: strict parsing and the Standard Webhooks signature. No Django, no orders."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+
+ORDER_SCOPES = frozenset(
+    {"store/order/created", "store/order/updated", "store/order/statusUpdated", "store/order/archived"}
+)
+CATALOG_SCOPES = frozenset(
+    {"store/product/updated", "store/product/deleted", "store/sku/updated", "store/sku/deleted"}
+)
+SUBSCRIBED_SCOPES = ORDER_SCOPES | CATALOG_SCOPES
+MAX_ID = 2**63 - 1
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+class InvalidWebhook(ValueError):
+    """The body is not a well-formed BigCommerce callback."""
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    scope: str
+    store_id: str
+    producer: str
+    resource_type: str
+    resource_id: int
+    hash: str
+    data: dict
+
+    @property
+    def subscribed(self) -> bool:
+        return self.scope in SUBSCRIBED_SCOPES
+
+    @property
+    def is_order(self) -> bool:
+        return self.scope in ORDER_SCOPES
+
+
+def _require(value: object, kind: type, name: str) -> object:
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise InvalidWebhook(f"{name} must be a {kind.__name__}")
+    return value
+
+
+def parse_webhook(raw: bytes) -> WebhookEvent:
+    """The callback, or InvalidWebhook naming what is wrong."""
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidWebhook(f"body is not JSON: {exc}") from None
+    _require(body, dict, "the body")
+    data = _require(body.get("data"), dict, "data")
+    resource_id = _require(data.get("id"), int, "data.id")  # type: ignore[union-attr]
+    if not 0 < resource_id <= MAX_ID:  # type: ignore[operator]
+        raise InvalidWebhook("data.id must be a positive 64-bit integer")
+    return WebhookEvent(
+        scope=str(_require(body.get("scope"), str, "scope")),
+        store_id=str(body.get("store_id", "")),
+        producer=str(_require(body.get("producer"), str, "producer")),
+        resource_type=str(data.get("type", "")),  # type: ignore[union-attr]
+        resource_id=int(resource_id),  # type: ignore[arg-type]
+        hash=str(_require(body.get("hash"), str, "hash")),
+        data=data,  # type: ignore[arg-type]
+    )
+
+
+def signature_headers_present(headers: dict[str, str]) -> bool:
+    return all(headers.get(h) for h in ("webhook-id", "webhook-timestamp", "webhook-signature"))
+
+
+def verify_standard_signature(secret: str, headers: dict[str, str], raw: bytes, now: float) -> bool:
+    """Standard Webhooks: v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">, keyed by base64(secret)."""
+    try:
+        timestamp = int(headers["webhook-timestamp"])
+    except (KeyError, ValueError):
+        return False
+    if abs(now - timestamp) > SIGNATURE_TOLERANCE_SECONDS:
+        return False
+    key = base64.b64encode(secret.encode())
+    signed = f"{headers['webhook-id']}.{timestamp}.".encode() + raw
+    expected = base64.b64encode(hmac.new(base64.b64decode(key), signed, hashlib.sha256).digest()).decode()
+    candidates = [
+        part.split(",", 1)[1] for part in headers["webhook-signature"].split() if part.startswith("v1,")
+    ]
+    return any(hmac.compare_digest(expected, candidate) for candidate in candidates)
