@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from printbridge.orders import events, rules
@@ -124,6 +126,11 @@ def _validate(settings: StoreSettings) -> None:
         )
     if settings.partial_release not in StoreSettings.PartialRelease.values:
         raise InvalidInput("Unknown partial-release policy", field="partial_release")
+    recipients = settings.notification_recipients
+    if not isinstance(recipients, list) or not all(_is_email(r) for r in recipients):
+        raise InvalidInput(
+            "Notification recipients must be a list of e-mail addresses", field="notification_recipients"
+        )
     policy = rules.StorePolicy(
         settings.import_not_connected,
         rules.ApprovalMode(settings.approval_mode),
@@ -133,6 +140,14 @@ def _validate(settings: StoreSettings) -> None:
     error = rules.policy_error(policy)
     if error:
         raise InvalidInput(error, field="partial_release")
+
+
+def _is_email(value: object) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return isinstance(value, str)
 
 
 def issue_api_token(user, account: Account, name: str) -> tuple[ApiToken, str]:
