@@ -17,6 +17,8 @@ ALIASES = {
     "seed-demo": ["seed_demo"],
     "create-account": ["create_account"],
     "create-api-token": ["create_api_token"],
+    "connect-bigcommerce": ["connect_bigcommerce"],
+    "rotate-keys": ["rotate_keys"],
 }
 
 

@@ -42,7 +42,7 @@ def to_incoming(payload: OrderIn) -> IncomingOrder:
 
 
 @router.post(
-    "/{store_id}/orders",
+    "/{int:store_id}/orders",
     auth=StoreKey(),
     response={200: IntakeOut, 201: IntakeOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Post an order from a custom store (idempotent on external_id)",

@@ -401,3 +401,25 @@ class SuppressedOrderOut(Schema):
     created_at: datetime
     imported_at: datetime | None
     imported_order_id: int | None
+
+
+class BigCommerceConnectIn(Strict):
+    store_hash: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9]{1,64}$")]
+    access_token: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class BigCommerceConnectedOut(Schema):
+    store: StoreOut
+    store_hash: str
+    currency: str
+    hooks_registered: int
+    hook_error: str
+
+
+class BackfillIn(Strict):
+    since: Annotated[datetime, AfterValidator(_aware)]
+
+
+class TaskQueuedOut(Schema):
+    task_id: str
+    detail: str

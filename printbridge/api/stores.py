@@ -32,26 +32,26 @@ def create_store(request, payload: StoreIn):
     return Status(201, {"store": present.store(new.store), "api_key": new.api_key})
 
 
-@router.get("/{store_id}", response={200: StoreOut, **ERRORS}, summary="One store with its settings")
+@router.get("/{int:store_id}", response={200: StoreOut, **ERRORS}, summary="One store with its settings")
 def get_store(request, store_id: int):
     return present.store(selectors.store_for(request.auth.account.pk, store_id))
 
 
 @router.post(
-    "/{store_id}/rotate-key", response={200: NewStoreOut, **ERRORS}, summary="Replace the intake key"
+    "/{int:store_id}/rotate-key", response={200: NewStoreOut, **ERRORS}, summary="Replace the intake key"
 )
 def rotate_key(request, store_id: int):
     new = services.rotate_store_key(request.auth.account.pk, store_id, _actor(request))
     return {"store": present.store(new.store), "api_key": new.api_key}
 
 
-@router.get("/{store_id}/settings", response={200: SettingsOut, **ERRORS}, summary="The store's settings")
+@router.get("/{int:store_id}/settings", response={200: SettingsOut, **ERRORS}, summary="The store's settings")
 def get_settings(request, store_id: int):
     return present.store_settings(selectors.store_for(request.auth.account.pk, store_id).settings)
 
 
 @router.patch(
-    "/{store_id}/settings", response={200: SettingsOut, **ERRORS}, summary="Change the store's settings"
+    "/{int:store_id}/settings", response={200: SettingsOut, **ERRORS}, summary="Change the store's settings"
 )
 def patch_settings(request, store_id: int, payload: SettingsPatch):
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
@@ -62,7 +62,7 @@ def patch_settings(request, store_id: int, payload: SettingsPatch):
 
 
 @router.get(
-    "/{store_id}/blocking-variants",
+    "/{int:store_id}/blocking-variants",
     response={200: list[BlockingVariantOut], **ERRORS},
     summary="Not-connected variants and how many waiting orders each blocks",
 )

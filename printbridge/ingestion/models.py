@@ -72,6 +72,8 @@ class StoreLease(models.Model):
     store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="sync_lease")
     holder = models.CharField(max_length=100, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
+    blocked_until = models.DateTimeField(null=True, blank=True, help_text="No API call before (429 / quota)")
+    sync_requested_at = models.DateTimeField(null=True, blank=True, help_text="A sync task is queued")
 
     def __str__(self) -> str:
         return f"lease on {self.store_id} by {self.holder or 'nobody'}"

@@ -1,9 +1,62 @@
+"""Task definitions. Each task calls one service; at-least-once comes from the rows the services claim under
+leases (refresh requests, store leases), not from the task queue, so a task lost with a killed worker is
+simply run again by the scheduler."""
+
+import os
+import socket
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
+from printbridge.ingestion.services import scheduling, stores, sync
 from printbridge.orders.services import release_due_orders
+
+
+def holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 @task()
 def release_due_orders_task() -> int:
     """Release delayed orders whose approval delay is over."""
     return release_due_orders()
+
+
+@task()
+def sync_store_task(store_id: int) -> dict:
+    report = sync.sync_store(store_id, holder())
+    return {"skipped": True} if report is None else {"calls": report.calls, **report.outcomes}
+
+
+@task()
+def reconcile_store_task(store_id: int) -> dict:
+    report = stores.reconcile_store(store_id, holder())
+    return {"skipped": True} if report is None else {"calls": report.calls, **report.outcomes}
+
+
+@task()
+def check_hooks_task(store_id: int) -> int:
+    return stores.check_hooks(store_id)
+
+
+@task()
+def backfill_task(store_id: int, since_iso: str) -> dict:
+    report = stores.backfill(store_id, datetime.fromisoformat(since_iso), holder())
+    return {"skipped": True} if report is None else {"calls": report.calls, **report.outcomes}
+
+
+def kick_sync(store_id: int) -> None:
+    """Queue one sync of the store unless one is queued already (called after the webhook's commit)."""
+    if not scheduling.request_sync(store_id):
+        return
+    backend = sync_store_task.get_backend()
+    if backend.supports_defer:
+        sync_store_task.using(run_after=timezone.now() + scheduling.DEBOUNCE).enqueue(store_id)
+    else:
+        sync_store_task.enqueue(store_id)
+
+
+def kick_sync_on_commit(store_id: int) -> None:
+    transaction.on_commit(lambda: kick_sync(store_id))

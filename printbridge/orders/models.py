@@ -133,6 +133,14 @@ class OrderEvent(models.Model):
         STORE_CREATED = "store_created"
         STORE_KEY_ROTATED = "store_key_rotated"
         NOTIFICATION_SENT = "notification_sent"
+        ORDER_CANCELLED = "order_cancelled"
+        ORDER_CANCEL_REQUESTED = "order_cancel_requested"
+        STORE_CONNECTED = "store_connected"
+        STORE_ALERT = "store_alert"
+        STORE_INSTALLED = "store_installed"
+        STORE_UNINSTALLED = "store_uninstalled"
+        MEMBER_ADDED = "member_added"
+        MEMBER_REMOVED = "member_removed"
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="events")
     store = models.ForeignKey(Store, null=True, blank=True, on_delete=models.CASCADE, related_name="events")

@@ -150,6 +150,7 @@ class BigCommerceConnection(models.Model):
     last_sync_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
+    reconciled_at = models.DateTimeField(null=True, blank=True)
     hooks_checked_at = models.DateTimeField(null=True, blank=True)
     alert = models.CharField(max_length=500, blank=True, help_text="A problem the merchant should see")
     connected_at = models.DateTimeField(auto_now_add=True)

@@ -20,6 +20,8 @@ OPERATIONS = {
     ("get", "/api/v1/stores/{store_id}/settings"),
     ("patch", "/api/v1/stores/{store_id}/settings"),
     ("get", "/api/v1/stores/{store_id}/blocking-variants"),
+    ("post", "/api/v1/stores/bigcommerce"),
+    ("post", "/api/v1/stores/{store_id}/backfill"),
     ("post", "/api/v1/stores/{store_id}/orders"),
     ("get", "/api/v1/orders"),
     ("get", "/api/v1/orders/{order_id}"),

@@ -8,6 +8,7 @@ from printbridge.orders import events
 from printbridge.stores import crypto
 from printbridge.stores.models import BigCommerceConnection, Store
 from printbridge.stores.services import create_store
+from tests.ingestion.emulated import emulated  # noqa: F401 - a fixture for the sync tests
 
 SECRET = "s3cret-webhook-header-value-0123456789"
 
@@ -73,3 +74,5 @@ def deliver(
     if method == "get":
         return Client().get(url, headers=sent)
     return getattr(Client(), method)(url, raw, content_type=content_type, headers=sent)
+
+

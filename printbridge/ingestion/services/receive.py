@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from django.db import IntegrityError, transaction
@@ -10,10 +10,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from printbridge.ingestion.models import RefreshRequest, WebhookDelivery
+from printbridge.ingestion.services.scheduling import DEBOUNCE
 from printbridge.integrations.bigcommerce.webhooks import WebhookEvent
 from printbridge.stores.models import Store
-
-DEBOUNCE = timedelta(seconds=2)
 
 
 class Received(StrEnum):
@@ -46,6 +45,9 @@ def receive_webhook(
         ],
         ignore_conflicts=True,  # one pending refresh per order: a repeat while it waits is absorbed
     )
+    from printbridge.jobs.tasks import kick_sync_on_commit  # the task module imports the ingestion services
+
+    kick_sync_on_commit(store.pk)
     return Received.QUEUED
 
 

@@ -42,31 +42,41 @@ class WebhookEvent:
         return self.scope in ORDER_SCOPES
 
 
-def _require(value: object, kind: type, name: str) -> object:
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise InvalidWebhook(f"{name} must be a {kind.__name__}")
+def _dict(value: object, name: str) -> dict:
+    if not isinstance(value, dict):
+        raise InvalidWebhook(f"{name} must be an object")
+    return value
+
+
+def _str(value: object, name: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidWebhook(f"{name} must be a string")
+    return value
+
+
+def _id(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidWebhook("data.id must be an integer")
+    if not 0 < value <= MAX_ID:
+        raise InvalidWebhook("data.id must be a positive 64-bit integer")
     return value
 
 
 def parse_webhook(raw: bytes) -> WebhookEvent:
     """The callback, or InvalidWebhook naming what is wrong."""
     try:
-        body = json.loads(raw)
+        body = _dict(json.loads(raw), "the body")
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidWebhook(f"body is not JSON: {exc}") from None
-    _require(body, dict, "the body")
-    data = _require(body.get("data"), dict, "data")
-    resource_id = _require(data.get("id"), int, "data.id")  # type: ignore[union-attr]
-    if not 0 < resource_id <= MAX_ID:  # type: ignore[operator]
-        raise InvalidWebhook("data.id must be a positive 64-bit integer")
+    data = _dict(body.get("data"), "data")
     return WebhookEvent(
-        scope=str(_require(body.get("scope"), str, "scope")),
+        scope=_str(body.get("scope"), "scope"),
         store_id=str(body.get("store_id", "")),
-        producer=str(_require(body.get("producer"), str, "producer")),
-        resource_type=str(data.get("type", "")),  # type: ignore[union-attr]
-        resource_id=int(resource_id),  # type: ignore[arg-type]
-        hash=str(_require(body.get("hash"), str, "hash")),
-        data=data,  # type: ignore[arg-type]
+        producer=_str(body.get("producer"), "producer"),
+        resource_type=str(data.get("type", "")),
+        resource_id=_id(data.get("id")),
+        hash=_str(body.get("hash"), "hash"),
+        data=data,
     )
 
 

@@ -1,6 +1,7 @@
 """The only writers of orders, connections and ignore rules. Each call is one transaction with its audit events."""
 
 from printbridge.orders.services.approval import approve_orders, release_due_orders
+from printbridge.orders.services.cancellation import Cancellation, cancel_from_store
 from printbridge.orders.services.importing import ImportResult, Outcome, import_order
 from printbridge.orders.services.reevaluation import (
     Change,
@@ -19,6 +20,7 @@ from printbridge.orders.services.routing_changes import (
 )
 
 __all__ = [
+    "Cancellation",
     "Change",
     "ChangeKind",
     "ConnectTarget",
@@ -28,6 +30,7 @@ __all__ = [
     "apply_connection",
     "apply_ignore_rule",
     "approve_orders",
+    "cancel_from_store",
     "connect_item",
     "create_connection",
     "disconnect",

@@ -3,32 +3,77 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
-from printbridge.jobs.tasks import release_due_orders_task
+from printbridge.ingestion.services import scheduling
+from printbridge.jobs import tasks
 
 logger = logging.getLogger("printbridge.scheduler")
 
-# (task, seconds between runs)
-SCHEDULE = [(release_due_orders_task, 60)]
+
+def kick_due_syncs() -> int:
+    """Stores with due refreshes and no live lease (new work, or work a killed worker left claimed)."""
+    stores = scheduling.stores_with_due_work()
+    for store_id in stores:
+        tasks.kick_sync(store_id)
+    return len(stores)
+
+
+def enqueue_reconciliations() -> int:
+    stores = scheduling.claim_reconciliations()
+    for store_id in stores:
+        tasks.reconcile_store_task.enqueue(store_id)
+    return len(stores)
+
+
+def enqueue_hook_checks() -> int:
+    stores = scheduling.claim_hook_checks()
+    for store_id in stores:
+        tasks.check_hooks_task.enqueue(store_id)
+    return len(stores)
+
+
+def enqueue_releases() -> int:
+    tasks.release_due_orders_task.enqueue()
+    return 1
+
+
+# (what, seconds between runs)
+SCHEDULE = [
+    (kick_due_syncs, 2),
+    (enqueue_reconciliations, 30),
+    (enqueue_hook_checks, 300),
+    (enqueue_releases, 60),
+]
 
 
 class Command(BaseCommand):
-    help = "Enqueue periodic work for the worker: delayed approvals released when due."
+    help = (
+        "Periodic work: kick syncs with due work, reconcile stores, check webhooks, release delayed orders."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="Enqueue every periodic task once and exit")
+        parser.add_argument("--once", action="store_true", help="Run every periodic job once and exit")
 
     def handle(self, *args, once=False, **options):
         stopping = []
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-        next_run = {t: 0.0 for t, _ in SCHEDULE}
+        next_run = {job: 0.0 for job, _ in SCHEDULE}
         while not stopping:
-            now = time.monotonic()
-            for task, every in SCHEDULE:
-                if now >= next_run[task]:
-                    task.enqueue()
-                    logger.info("enqueued %s", task.name)
-                    next_run[task] = now + every
+            for job, every in SCHEDULE:
+                if time.monotonic() >= next_run[job]:
+                    self._run(job)
+                    next_run[job] = time.monotonic() + every
             if once:
                 return
-            time.sleep(1)
+            time.sleep(0.5)
+
+    def _run(self, job) -> None:
+        close_old_connections()
+        try:
+            count = job()
+        except Exception:
+            logger.exception("scheduler job %s failed; it runs again next time", job.__name__)
+            return
+        if count:
+            logger.info("%s: %d", job.__name__, count)

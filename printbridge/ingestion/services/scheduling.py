@@ -1,0 +1,65 @@
+"""When to run a store's sync: at most one queued sync task per store; the scheduler kicks stores with due work
+(a lost or crashed task is picked up again), and reconciles each store on its interval."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from printbridge.ingestion.models import RefreshRequest, StoreLease
+from printbridge.ingestion.services.sync import LEASE
+from printbridge.stores.models import BigCommerceConnection
+
+DEBOUNCE = timedelta(seconds=2)  # a burst of webhooks for one store collapses into one sync
+HOOK_CHECK_EVERY = timedelta(hours=1)
+
+
+def request_sync(store_id: int, now: datetime | None = None) -> bool:
+    """Mark a sync as queued for the store; True when the caller should enqueue the task (none is queued)."""
+    now = now or timezone.now()
+    StoreLease.objects.get_or_create(store_id=store_id)
+    stale = Q(sync_requested_at__isnull=True) | Q(sync_requested_at__lt=now - LEASE)
+    return StoreLease.objects.filter(stale, store_id=store_id).update(sync_requested_at=now) == 1
+
+
+def stores_with_due_work(now: datetime | None = None) -> list[int]:
+    """Active stores with a due refresh (or one a dead worker left claimed) and no live sync lease."""
+    now = now or timezone.now()
+    due = Q(state=RefreshRequest.State.PENDING, available_at__lte=now) | Q(
+        state=RefreshRequest.State.CLAIMED, lease_until__lt=now
+    )
+    busy = StoreLease.objects.filter(lease_until__gt=now).values("store_id")
+    ids = (
+        RefreshRequest.objects.filter(due, store__is_active=True)
+        .exclude(store_id__in=busy)
+        .values_list("store_id", flat=True)
+        .distinct()
+    )
+    return sorted(ids)
+
+
+def claim_reconciliations(now: datetime | None = None) -> list[int]:
+    """Stores whose reconciliation interval has passed, marked as started now (a lost run retries next interval)."""
+    now = now or timezone.now()
+    live = BigCommerceConnection.objects.filter(uninstalled_at__isnull=True, store__is_active=True)
+    due = [
+        store_id
+        for store_id, last, every in live.values_list("store_id", "reconciled_at", "reconcile_every_minutes")
+        if last is None or last + timedelta(minutes=every) <= now
+    ]
+    BigCommerceConnection.objects.filter(store_id__in=due).update(reconciled_at=now)
+    return due
+
+
+def claim_hook_checks(now: datetime | None = None) -> list[int]:
+    now = now or timezone.now()
+    live = BigCommerceConnection.objects.filter(uninstalled_at__isnull=True, store__is_active=True)
+    due = list(
+        live.filter(
+            Q(hooks_checked_at__isnull=True) | Q(hooks_checked_at__lte=now - HOOK_CHECK_EVERY)
+        ).values_list("store_id", flat=True)
+    )
+    BigCommerceConnection.objects.filter(store_id__in=due).update(hooks_checked_at=now)
+    return due

@@ -1,0 +1,240 @@
+"""Connect a BigCommerce store, keep its webhooks healthy, reconcile and backfill — all through the same sync."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from printbridge.ingestion.services.sync import (
+    PAGE,
+    StoreCalls,
+    SyncReport,
+    acquire_lease,
+    apply_order,
+    client_for,
+    release_lease,
+    renew_lease,
+)
+from printbridge.integrations.bigcommerce.client import BigCommerceClient
+from printbridge.integrations.bigcommerce.webhooks import SUBSCRIBED_SCOPES
+from printbridge.integrations.errors import IntegrationError, PermanentError
+from printbridge.orders import events
+from printbridge.orders.errors import InvalidInput
+from printbridge.orders.models import OrderEvent
+from printbridge.stores import crypto
+from printbridge.stores.models import Account, BigCommerceConnection, Store, StoreSettings
+
+SECRET_HEADER = "X-Printbridge-Secret"
+OVERLAP = timedelta(minutes=5)
+Event = OrderEvent.Type
+
+
+def api_base_url(store_hash: str, base: str | None = None) -> str:
+    return f"{(base or settings.BIGCOMMERCE_API_URL).rstrip('/')}/stores/{store_hash}"
+
+
+def webhook_destination(connection: BigCommerceConnection) -> str:
+    return settings.PRINTBRIDGE_BASE_URL + reverse("bigcommerce-webhook", args=[connection.public_id])
+
+
+@dataclass(frozen=True)
+class Connected:
+    connection: BigCommerceConnection
+    hooks_registered: int
+    hook_error: str = ""
+
+
+def connect_bigcommerce(
+    account: Account, store_hash: str, access_token: str, actor: events.Actor, api_url: str | None = None
+) -> Connected:
+    """Validate the credentials with GET /v2/store, save the store (token encrypted), register the webhooks."""
+    store_hash, access_token = store_hash.strip(), access_token.strip()
+    if not store_hash.isalnum() or not access_token:
+        raise InvalidInput("Give the store hash (letters and digits) and the API account's access token")
+    base = api_base_url(store_hash, api_url)
+    try:
+        info = BigCommerceClient(store_hash, access_token, base_url=base).store_info()
+    except PermanentError as exc:
+        raise InvalidInput(
+            f"BigCommerce refused these credentials: {exc.detail}", field="access_token"
+        ) from None
+    except IntegrationError as exc:
+        raise InvalidInput(
+            f"BigCommerce could not be reached: {exc.message}; try again", field="store_hash"
+        ) from None
+    connection = _save(account, store_hash, access_token, base, info, actor)
+    registered, error = register_hooks(connection)
+    return Connected(connection, registered, error)
+
+
+@transaction.atomic
+def _save(account, store_hash, access_token, base, info, actor) -> BigCommerceConnection:
+    existing = BigCommerceConnection.objects.select_related("store").filter(store_hash=store_hash).first()
+    if existing and existing.store.account_id != account.pk:
+        raise InvalidInput("This store is connected to another account", field="store_hash")
+    store = (
+        existing.store
+        if existing
+        else Store.objects.create(
+            account=account, name=info.name or store_hash, platform=Store.Platform.BIGCOMMERCE
+        )
+    )
+    StoreSettings.objects.get_or_create(store=store)
+    fields = {
+        "store": store,
+        "bc_store_id": str(info.store_id),
+        "api_base_url": base,
+        "access_token_encrypted": crypto.encrypt(access_token),
+        "store_name": info.name,
+        "domain": info.domain,
+        "currency": info.currency,
+        "weight_units": info.weight_units,
+        "dimension_units": info.dimension_units,
+        "uninstalled_at": None,
+    }
+    connection, created = BigCommerceConnection.objects.update_or_create(
+        store_hash=store_hash,
+        defaults=fields,
+        create_defaults={
+            **fields,
+            "webhook_secret_encrypted": crypto.encrypt(secrets.token_urlsafe(32)),
+            "public_id": secrets.token_urlsafe(16),
+        },
+    )
+    Store.objects.filter(pk=store.pk).update(is_active=True)
+    events.record(
+        Event.STORE_CONNECTED,
+        f"BigCommerce store {info.name} ({store_hash}) {'connected' if created else 'reconnected'}",
+        actor,
+        store=store,
+        store_hash=store_hash,
+        currency=info.currency,
+    )
+    return connection
+
+
+def register_hooks(connection: BigCommerceConnection) -> tuple[int, str]:
+    """Create or re-enable one hook per subscribed scope. Returns (hooks created or re-enabled, error)."""
+    try:
+        changed = _sync_hooks(client_for(connection), connection)
+    except IntegrationError as exc:
+        _alert(
+            connection,
+            f"Webhooks could not be registered ({exc.message}); reconciliation still imports orders",
+        )
+        return 0, exc.message
+    BigCommerceConnection.objects.filter(pk=connection.pk).update(hooks_checked_at=timezone.now())
+    return changed, ""
+
+
+def _sync_hooks(client: BigCommerceClient, connection: BigCommerceConnection) -> int:
+    destination = webhook_destination(connection)
+    headers = {SECRET_HEADER: crypto.decrypt(connection.webhook_secret_encrypted)}
+    ours = {h.scope: h for h in client.list_hooks() if h.destination == destination}
+    changed = 0
+    for scope in sorted(SUBSCRIBED_SCOPES):
+        hook = ours.get(scope)
+        if hook is None:
+            client.create_hook(scope, destination, headers)
+            changed += 1
+        elif not hook.is_active or hook.headers.get(SECRET_HEADER) != headers[SECRET_HEADER]:
+            client.update_hook(hook.id, is_active=True, headers=headers)
+            changed += 1
+    return changed
+
+
+def check_hooks(store_id: int) -> int:
+    """The periodic health check: re-enable hooks BigCommerce deactivated, and tell the merchant."""
+    connection = BigCommerceConnection.objects.select_related("store").get(store_id=store_id)
+    try:
+        client = client_for(connection)
+        inactive = [h.scope for h in client.list_hooks() if not h.is_active]
+        changed = _sync_hooks(client, connection)
+    except IntegrationError as exc:
+        _alert(connection, f"Webhook health check failed: {exc.message}")
+        return 0
+    if inactive:
+        _alert(
+            connection,
+            f"BigCommerce had deactivated {len(inactive)} webhook(s) ({', '.join(sorted(inactive))}); "
+            f"re-enabled {timezone.now():%d %b %H:%M} UTC. Reconciliation imports what they missed.",
+        )
+    BigCommerceConnection.objects.filter(pk=connection.pk).update(hooks_checked_at=timezone.now())
+    return changed
+
+
+def _alert(connection: BigCommerceConnection, message: str) -> None:
+    BigCommerceConnection.objects.filter(pk=connection.pk).update(alert=message[:500])
+    events.record(
+        Event.STORE_ALERT, message, events.Actor.system("BigCommerce health check"), store=connection.store
+    )
+
+
+# --- reconciliation and backfill -------------------------------------------------------------------------------
+
+
+def _walk(
+    connection: BigCommerceConnection,
+    calls: StoreCalls,
+    since: datetime,
+    report: SyncReport,
+    progress: Callable[[int], None] | None = None,
+) -> datetime | None:
+    """Every order modified since `since`, page by page, through apply_order. Returns the newest date seen."""
+    newest, page = None, 1
+    while True:
+        orders = calls.call(
+            lambda p=page: calls.client.list_orders(
+                min_date_modified=since, sort="date_modified:asc", page=p, limit=PAGE
+            )
+        )
+        for order in orders:
+            apply_order(connection, order, calls, report)
+            newest = max(newest or order.date_modified, order.date_modified)
+        renew_lease(calls.lease)
+        if progress:
+            progress(len(orders))
+        if len(orders) < PAGE:
+            return newest
+        page += 1
+
+
+def reconcile_store(store_id: int, holder: str, now: datetime | None = None) -> SyncReport | None:
+    """List what changed since the watermark (minus an overlap) and feed it to the same sync."""
+    return _under_lease(store_id, holder, lambda c, calls, report: _reconcile(c, calls, report, now))
+
+
+def _reconcile(connection, calls, report, now) -> None:
+    now = now or timezone.now()
+    since = (connection.watermark or connection.connected_at) - OVERLAP
+    newest = _walk(connection, calls, since, report)
+    fields = {"reconciled_at": now}
+    if newest and (connection.watermark is None or newest > connection.watermark):
+        fields["watermark"] = newest
+    BigCommerceConnection.objects.filter(pk=connection.pk).update(**fields)
+
+
+def backfill(store_id: int, since: datetime, holder: str, progress: Callable[[int], None] | None = None):
+    """Import the store's history since a date (orders placed before the store was connected)."""
+    return _under_lease(store_id, holder, lambda c, calls, report: _walk(c, calls, since, report, progress))
+
+
+def _under_lease(store_id: int, holder: str, work) -> SyncReport | None:
+    connection = BigCommerceConnection.objects.select_related("store").get(store_id=store_id)
+    lease = acquire_lease(connection, holder, timezone.now())
+    if lease is None:
+        return None
+    calls, report = StoreCalls(client_for(connection), lease), SyncReport()
+    try:
+        work(connection, calls, report)
+    finally:
+        release_lease(lease)
+        report.calls = calls.calls
+    return report

@@ -1,0 +1,54 @@
+"""An order cancelled, refunded or archived in the store: cancelled here if nothing was sent yet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from printbridge.orders import events, rules
+from printbridge.orders.models import Order, OrderEvent
+from printbridge.orders.services.release import set_status
+from printbridge.stores.models import Store
+
+Event = OrderEvent.Type
+BEFORE_FULFILMENT = frozenset(
+    {rules.OrderStatus.NOT_CONNECTED, rules.OrderStatus.PENDING_APPROVAL, rules.OrderStatus.READY}
+)
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    order: Order | None
+    cancelled: bool
+    reason: str
+
+
+@transaction.atomic
+def cancel_from_store(
+    store: Store, external_id: str, why: str, actor: events.Actor, now: datetime | None = None
+) -> Cancellation:
+    """Cancel the order if it has not gone to fulfilment; otherwise record that the store cancelled it."""
+    now = now or timezone.now()
+    order = Order.objects.select_for_update(of=("self",)).filter(store=store, external_id=external_id).first()
+    if order is None:
+        return Cancellation(None, False, "not imported")
+    status = rules.OrderStatus(order.status)
+    if status == rules.OrderStatus.CANCELLED:
+        return Cancellation(order, False, "already cancelled")
+    if status in BEFORE_FULFILMENT and set_status(order, rules.OrderStatus.CANCELLED, now):
+        events.record(
+            Event.ORDER_CANCELLED, f"Cancelled: {why} in the store", actor, store=store, order=order
+        )
+        return Cancellation(order, True, why)
+    events.record(
+        Event.ORDER_CANCEL_REQUESTED,
+        f"{why.capitalize()} in the store after it went to fulfilment",
+        actor,
+        store=store,
+        order=order,
+        status=order.status,
+    )
+    return Cancellation(order, False, f"already {order.get_status_display().lower()}")
