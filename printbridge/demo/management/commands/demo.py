@@ -1,21 +1,14 @@
 import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from printbridge.demo.seed import DEMO_EMAIL, DEMO_PASSWORD
-
-PROCESSES = {
-    "web": ["runserver", "{address}", "--noreload", "--insecure"],
-    "worker": ["db_worker"],
-    "scheduler": ["scheduler"],
-}
-
+from printbridge.demo import bigcommerce_demo
+from printbridge.demo.seed import ACCOUNT_NAME, DEMO_EMAIL, DEMO_PASSWORD
+from printbridge.demo.stack import Stack
+from printbridge.stores.models import Account
 
 # The demo keeps sent e-mail as files under var/mail unless a mail server is configured.
 DEMO_ENV = {
@@ -24,64 +17,81 @@ DEMO_ENV = {
 
 
 class Command(BaseCommand):
-    help = "Migrate, seed the demo data, and run web + worker + scheduler until interrupted."
+    help = (
+        "Migrate, seed the demo data, start the BigCommerce emulator (orders generated), web, worker and "
+        "scheduler, connect the emulator's store, and run until interrupted."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--address", default=os.environ.get("PRINTBRIDGE_DEMO_ADDRESS", "127.0.0.1:8000"))
         parser.add_argument(
-            "--check", action="store_true", help="Start everything, check the web answers, stop"
+            "--emulator-port", type=int, default=int(os.environ.get("PRINTBRIDGE_DEMO_BC_PORT", 8100))
         )
+        parser.add_argument(
+            "--orders-per-minute", type=float, default=6.0, help="the emulator's order generator"
+        )
+        parser.add_argument("--check", action="store_true", help="Start everything, check it answers, stop")
 
-    def handle(self, *args, address, check=False, **options):
+    def handle(self, *args, address, emulator_port, orders_per_minute, check=False, **options):
+        base_url = f"http://{address}"
+        settings.PRINTBRIDGE_BASE_URL = base_url
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo")
-        children = {name: self._spawn(cmd, address) for name, cmd in PROCESSES.items()}
+        account = Account.objects.get(name=ACCOUNT_NAME)
+        stack = Stack(env={**DEMO_ENV, "PRINTBRIDGE_BASE_URL": base_url})
         try:
-            self._wait_ready(address, children)
-            self.stdout.write(self.style.SUCCESS(f"\nPrintbridge is running: http://{address}/"))
-            self.stdout.write(
-                f"Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}   (API docs: http://{address}/api/v1/docs)"
-            )
-            self.stdout.write("Press Ctrl-C to stop.\n")
+            self._start(stack, account, address, emulator_port, orders_per_minute)
+            self._connect(account, emulator_port)
+            self._banner(address, emulator_port)
             if not check:
-                self._supervise(children)
+                self._supervise(stack)
         finally:
-            self._stop(children)
+            stack.stop()
 
-    def _spawn(self, cmd, address):
-        argv = [sys.executable, "-m", "printbridge.cli", *(part.format(address=address) for part in cmd)]
-        return subprocess.Popen(argv, env={**os.environ, **DEMO_ENV, "PYTHONUNBUFFERED": "1"})
+    def _start(self, stack, account, address, emulator_port, orders_per_minute):
+        first = bigcommerce_demo.first_order_id(account)
+        store = f"{bigcommerce_demo.STORE_HASH}:{bigcommerce_demo.TOKEN}"
+        stack.emulator(
+            emulator_port,
+            "--store",
+            store,
+            "--first-order-id",
+            str(first),
+            "--generate-rate",
+            str(orders_per_minute),
+        )
+        stack.web(address)
+        stack.worker()
+        stack.scheduler()
+        stack.wait_http(f"http://{address}/healthz")
+        stack.wait_http(f"http://127.0.0.1:{emulator_port}/_emulator/health")
 
-    def _wait_ready(self, address, children, timeout=30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            dead = [n for n, p in children.items() if p.poll() is not None]
-            if dead:
-                raise SystemExit(f"demo: {', '.join(dead)} exited; see the output above")
-            try:
-                with urllib.request.urlopen(f"http://{address}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise SystemExit(f"demo: the web server did not answer on http://{address}/ within {timeout} s")
+    def _connect(self, account, emulator_port):
+        user = get_user_model().objects.get(email=DEMO_EMAIL)
+        result = bigcommerce_demo.connect_demo_store(account, user, f"http://127.0.0.1:{emulator_port}")
+        hooks = result.hook_error or f"{result.hooks_registered} webhooks registered"
+        self.stdout.write(f"BigCommerce store {bigcommerce_demo.STORE_HASH} (emulator) connected: {hooks}")
 
-    def _supervise(self, children):
+    def _banner(self, address, emulator_port):
+        self.stdout.write(self.style.SUCCESS(f"\nPrintbridge is running: http://{address}/"))
+        self.stdout.write(
+            f"Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}   (API docs: http://{address}/api/v1/docs)"
+        )
+        self.stdout.write(
+            f"BigCommerce emulator: http://127.0.0.1:{emulator_port}/_emulator/stores "
+            "(orders arrive by webhook every few seconds)"
+        )
+        self.stdout.write("Press Ctrl-C to stop.\n")
+
+    def _supervise(self, stack):
+        import signal
+        import sys
+        import time
+
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
-            while all(p.poll() is None for p in children.values()):
+            while not stack.dead():
                 time.sleep(1)
         except KeyboardInterrupt:
             return
-        dead = [n for n, p in children.items() if p.poll() is not None]
-        raise SystemExit(f"demo: {', '.join(dead)} stopped; shutting down the rest")
-
-    def _stop(self, children):
-        for p in children.values():
-            if p.poll() is None:
-                p.terminate()
-        for p in children.values():
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        raise SystemExit(f"demo: {', '.join(stack.dead())} stopped; shutting down the rest")

@@ -35,6 +35,9 @@ class Command(BaseCommand):
             help=f"HASH:TOKEN[:PLAN] (repeatable; default {DEFAULT_STORE})",
         )
         parser.add_argument("--generate-rate", type=float, default=0.0, help="orders per emulated minute")
+        parser.add_argument(
+            "--first-order-id", type=int, default=100, help="the first order id of each store"
+        )
 
     def handle(self, *args, name: str, **options) -> None:
         runners = {"bigcommerce": self._run_bigcommerce}
@@ -42,7 +45,9 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown emulator {name!r}; available: {', '.join(sorted(runners))}.")
         runners[name](**options)
 
-    def _run_bigcommerce(self, port, time_scale, seed, store, generate_rate, **_options) -> None:
+    def _run_bigcommerce(
+        self, port, time_scale, seed, store, generate_rate, first_order_id, **_options
+    ) -> None:
         from printbridge.integrations.bigcommerce.emulator import BigCommerceEmulator, EmulatorConfig
 
         config = EmulatorConfig(port=port, time_scale=time_scale, seed=seed)
@@ -51,7 +56,7 @@ class Command(BaseCommand):
         emulator = BigCommerceEmulator(config).start()
         try:
             for store_hash, token, plan in store or [_store_arg(DEFAULT_STORE)]:
-                emulator.add_store(store_hash, token, plan=plan)
+                emulator.add_store(store_hash, token, plan=plan, first_order_id=first_order_id)
                 self.stdout.write(f"store {store_hash} ({plan}): {emulator.api_url(store_hash)}")
             if generate_rate:
                 emulator.generator.start()

@@ -97,7 +97,12 @@ class BigCommerceEmulator:
         return f"{self.login_url}/stores/{store_hash}"
 
     def add_store(
-        self, store_hash: str, access_token: str, plan: str = "standard", name: str | None = None
+        self,
+        store_hash: str,
+        access_token: str,
+        plan: str = "standard",
+        name: str | None = None,
+        first_order_id: int = 100,
     ) -> Store:
         if not store_hash.replace("-", "").replace("_", "").isalnum():
             raise ValueError("store_hash may contain letters, digits, '-' and '_' only")
@@ -116,6 +121,7 @@ class BigCommerceEmulator:
                 notify=self._webhooks.submit,
                 base_url=lambda: self.api_url(store_hash),
                 time_scale=self.config.time_scale,
+                first_order_id=first_order_id,
             )
             self.stores[store_hash] = store
         return store

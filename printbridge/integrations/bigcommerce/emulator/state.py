@@ -36,6 +36,7 @@ class Store:
         notify: Notify,
         base_url: Callable[[], str],
         time_scale: float = 1.0,
+        first_order_id: int = FIRST_ORDER_ID,
     ) -> None:
         if plan not in QUOTAS:
             raise ValueError(f"plan must be one of {sorted(QUOTAS)}, not {plan!r}")
@@ -56,7 +57,7 @@ class Store:
         self.requests: list[tuple[str, str]] = []
         self.webhook_log: list[dict] = []
         self._ids = {
-            "order": itertools.count(FIRST_ORDER_ID),
+            "order": itertools.count(first_order_id),
             "product": itertools.count(1),
             "address": itertools.count(FIRST_ADDRESS_ID),
             "shipment": itertools.count(1),
