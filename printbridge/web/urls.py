@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("stores/", views.stores, name="stores"),
+    path("stores/connect/bigcommerce", views.connect_bigcommerce_view, name="connect-bigcommerce"),
     path("orders/<int:order_id>/", views.order_detail, name="order"),
     path("healthz", views.healthz, name="healthz"),
 ]
