@@ -5,10 +5,12 @@ from printbridge.api.schemas import (
     BackfillIn,
     BigCommerceConnectedOut,
     BigCommerceConnectIn,
+    BigCommerceSettingsIn,
+    BigCommerceSettingsOut,
     ErrorOut,
     TaskQueuedOut,
 )
-from printbridge.ingestion.services.stores import connect_bigcommerce
+from printbridge.ingestion.services.stores import connect_bigcommerce, update_bigcommerce_settings
 from printbridge.jobs.tasks import backfill_task
 from printbridge.orders import events, selectors
 from printbridge.orders.errors import InvalidInput
@@ -49,3 +51,31 @@ def start_backfill(request, store_id: int, payload: BackfillIn):
     return Status(
         202, {"task_id": str(result.id), "detail": f"Backfill since {payload.since:%Y-%m-%d} queued"}
     )
+
+
+def _bigcommerce_settings(c) -> dict:
+    return {
+        "store_hash": c.store_hash,
+        "paid_status_ids": c.paid_status_ids,
+        "reconcile_every_minutes": c.reconcile_every_minutes,
+        "watermark": c.watermark,
+        "last_sync_at": c.last_sync_at,
+        "last_error": c.last_error,
+        "alert": c.alert,
+    }
+
+
+@router.patch(
+    "/{int:store_id}/bigcommerce",
+    response={200: BigCommerceSettingsOut, **ERRORS},
+    summary="Which BigCommerce statuses import (default 11 and 9) and the reconciliation interval",
+)
+def patch_bigcommerce(request, store_id: int, payload: BigCommerceSettingsIn):
+    connection = update_bigcommerce_settings(
+        request.auth.account.pk,
+        store_id,
+        events.Actor.for_user(request.auth.user),
+        payload.paid_status_ids,
+        payload.reconcile_every_minutes,
+    )
+    return _bigcommerce_settings(connection)

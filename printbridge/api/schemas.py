@@ -423,3 +423,18 @@ class BackfillIn(Strict):
 class TaskQueuedOut(Schema):
     task_id: str
     detail: str
+
+
+class BigCommerceSettingsIn(Strict):
+    paid_status_ids: list[int] | None = Field(None, min_length=1, max_length=15)
+    reconcile_every_minutes: int | None = Field(None, ge=1, le=1440)
+
+
+class BigCommerceSettingsOut(Schema):
+    store_hash: str
+    paid_status_ids: list[int]
+    reconcile_every_minutes: int
+    watermark: datetime | None
+    last_sync_at: datetime | None
+    last_error: str
+    alert: str

@@ -22,6 +22,7 @@ OPERATIONS = {
     ("get", "/api/v1/stores/{store_id}/blocking-variants"),
     ("post", "/api/v1/stores/bigcommerce"),
     ("post", "/api/v1/stores/{store_id}/backfill"),
+    ("patch", "/api/v1/stores/{store_id}/bigcommerce"),
     ("post", "/api/v1/stores/{store_id}/orders"),
     ("get", "/api/v1/orders"),
     ("get", "/api/v1/orders/{order_id}"),

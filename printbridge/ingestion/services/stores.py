@@ -26,7 +26,7 @@ from printbridge.integrations.bigcommerce.client import BigCommerceClient
 from printbridge.integrations.bigcommerce.webhooks import SUBSCRIBED_SCOPES
 from printbridge.integrations.errors import IntegrationError, PermanentError
 from printbridge.orders import events
-from printbridge.orders.errors import InvalidInput
+from printbridge.orders.errors import InvalidInput, NotFound
 from printbridge.orders.models import OrderEvent
 from printbridge.stores import crypto
 from printbridge.stores.models import Account, BigCommerceConnection, Store, StoreSettings
@@ -238,3 +238,50 @@ def _under_lease(store_id: int, holder: str, work) -> SyncReport | None:
         release_lease(lease)
         report.calls = calls.calls
     return report
+
+
+STATUS_IDS = frozenset(range(15))
+
+
+def update_bigcommerce_settings(
+    account_id: int,
+    store_id: int,
+    actor: events.Actor,
+    paid_status_ids: list[int] | None = None,
+    reconcile_every_minutes: int | None = None,
+) -> BigCommerceConnection:
+    """Which BigCommerce statuses import (default 11 and 9), and how often to reconcile (minutes)."""
+    connection = (
+        BigCommerceConnection.objects.select_related("store")
+        .filter(store_id=store_id, store__account_id=account_id)
+        .first()
+    )
+    if connection is None:
+        raise NotFound("No such BigCommerce store")
+    changes: dict = {}
+    if paid_status_ids is not None:
+        if (
+            not paid_status_ids
+            or not set(paid_status_ids) <= STATUS_IDS
+            or set(paid_status_ids) & {0, 4, 5, 6}
+        ):
+            raise InvalidInput(
+                "Paid statuses must be BigCommerce status ids other than 0, 4, 5 and 6",
+                field="paid_status_ids",
+            )
+        changes["paid_status_ids"] = sorted(set(paid_status_ids))
+    if reconcile_every_minutes is not None:
+        if not 1 <= reconcile_every_minutes <= 1440:
+            raise InvalidInput("Reconcile every 1 to 1440 minutes", field="reconcile_every_minutes")
+        changes["reconcile_every_minutes"] = reconcile_every_minutes
+    BigCommerceConnection.objects.filter(pk=connection.pk).update(**changes)
+    if changes:
+        events.record(
+            Event.SETTINGS_CHANGED,
+            f"BigCommerce settings changed: {', '.join(changes)}",
+            actor,
+            store=connection.store,
+            changes=changes,
+        )
+    connection.refresh_from_db()
+    return connection
