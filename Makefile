@@ -27,7 +27,12 @@ test: $(STAMP)
 
 ## test-core: the core suite on SQLite (no browser, no PostgreSQL-only tests)
 test-core: $(STAMP)
-	@env -u DATABASE_URL $(BIN)/pytest -q -m "not browser and not postgres_only" $(PYTEST_ARGS)
+	@env -u DATABASE_URL $(BIN)/pytest -q -m "not browser and not postgres_only and not chaos" $(PYTEST_ARGS)
+
+## chaos: the full reliability runs (thousands of orders, every fault, worker kills) on $$DATABASE_URL
+.PHONY: chaos
+chaos: $(STAMP)
+	$(BIN)/pytest -q -m chaos tests/reliability
 
 ## check: lint, format, types, migrations, then the tests
 check: $(STAMP)

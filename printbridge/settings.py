@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "printbridge.routing",
     "printbridge.orders",
     "printbridge.ingestion",
+    "printbridge.fulfilment",
     "printbridge.notifications",
     "printbridge.api",
     "printbridge.web",
@@ -147,6 +148,11 @@ BIGCOMMERCE_CLIENT_ID = os.environ.get("BIGCOMMERCE_CLIENT_ID", "")
 BIGCOMMERCE_CLIENT_SECRET = os.environ.get("BIGCOMMERCE_CLIENT_SECRET", "")
 BIGCOMMERCE_API_URL = os.environ.get("BIGCOMMERCE_API_URL", "https://api.bigcommerce.com")
 BIGCOMMERCE_LOGIN_URL = os.environ.get("BIGCOMMERCE_LOGIN_URL", "https://login.bigcommerce.com")
+
+# Gelato (defaults: the real API; the demo and tests point these at the in-repo emulator)
+GELATO_ORDER_URL = os.environ.get("GELATO_ORDER_URL", "")
+GELATO_PRODUCT_URL = os.environ.get("GELATO_PRODUCT_URL", "")
+GELATO_TIMEOUT_SECONDS = float(os.environ.get("GELATO_TIMEOUT_SECONDS", "15"))
 
 LOGGING = {
     "version": 1,

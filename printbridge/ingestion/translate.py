@@ -57,6 +57,7 @@ def _item(line: bc.LineItem) -> IncomingItem:
         unit_price=p.base_price,
         options=tuple((name[:100], value[:200]) for name, value in p.product_options),
         item_type=_item_type(line),
+        address_ref=str(p.order_address_id or ""),
     )
 
 

@@ -47,6 +47,44 @@ def backfill_task(store_id: int, since_iso: str) -> dict:
     return {"skipped": True} if report is None else {"calls": report.calls, **report.outcomes}
 
 
+@task()
+def send_submissions_task() -> dict:
+    """Send due submissions to the provider (the scheduler re-runs this; the outbox rows make it safe)."""
+    from printbridge.fulfilment.services.sending import send_due
+
+    return send_due().outcomes
+
+
+@task()
+def write_back_task(order_id: int) -> dict:
+    from printbridge.fulfilment.services.writeback import write_back
+
+    result = write_back(order_id)
+    return {"created": result.created, "adopted": result.adopted, "status_set": result.status_set}
+
+
+@task()
+def poll_submissions_task() -> int:
+    from printbridge.fulfilment.services.tracking import poll_open
+
+    return poll_open()
+
+
+@task()
+def refresh_submission_task(submission_id: int) -> int:
+    from printbridge.fulfilment.models import Submission
+    from printbridge.fulfilment.services.tracking import refresh
+
+    return len(refresh(Submission.objects.select_related("store", "order").get(pk=submission_id)))
+
+
+@task()
+def cancel_submission_task(submission_id: int) -> str:
+    from printbridge.fulfilment.services.cancelling import cancel_at_provider
+
+    return cancel_at_provider(submission_id)
+
+
 def kick_sync(store_id: int) -> None:
     """Queue one sync of the store unless one is queued already (called after the webhook's commit)."""
     if not scheduling.request_sync(store_id):

@@ -41,3 +41,24 @@ def build_action_required(order, recipients: list[str]) -> EmailMultiAlternative
     )
     message.attach_alternative(render_to_string("notifications/action_required.html", context), "text/html")
     return message
+
+
+def queue_submission_failed(order, reason: str) -> None:
+    from printbridge.notifications.tasks import send_submission_failed_task
+
+    transaction.on_commit(partial(send_submission_failed_task.enqueue, order.pk, reason))
+
+
+def build_submission_failed(order, reason: str, recipients: list[str]) -> EmailMultiAlternatives:
+    context = {
+        "order": order,
+        "reason": reason,
+        "url": f"{settings.PRINTBRIDGE_BASE_URL}{reverse('order', args=[order.pk])}",
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Order #{order.number} could not be sent to Gelato",
+        body=render_to_string("notifications/submission_failed.txt", context),
+        to=recipients,
+    )
+    message.attach_alternative(render_to_string("notifications/submission_failed.html", context), "text/html")
+    return message

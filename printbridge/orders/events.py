@@ -34,11 +34,16 @@ def record(
     message: str,
     actor: Actor,
     *,
-    store: Store,
+    store: Store | None,
     order: Order | None = None,
+    account_id: int | None = None,
     **parameters: Any,
 ) -> OrderEvent:
-    return OrderEvent.objects.create(**_fields(event_type, message, actor, store, order, parameters))
+    """An audit row. Events about a store name it; account-wide ones (store=None) give account_id."""
+    fields = _fields(event_type, message, actor, store, order, parameters)
+    if store is None:
+        fields["account_id"] = account_id
+    return OrderEvent.objects.create(**fields)
 
 
 def record_many(
@@ -51,7 +56,7 @@ def record_many(
 
 def _fields(event_type, message, actor, store, order, parameters) -> dict[str, Any]:
     return {
-        "account_id": store.account_id,
+        "account_id": store.account_id if store else None,
         "store": store,
         "order": order,
         "type": event_type,

@@ -23,6 +23,7 @@ class IncomingItem:
     unit_price: Decimal = Decimal("0")
     options: tuple[tuple[str, str], ...] = ()
     item_type: ItemType = ItemType.PHYSICAL
+    address_ref: str = ""  # the store's shipping address id for this line (BigCommerce order_address_id)
 
     def ref(self) -> ItemRef:
         return ItemRef(self.product_id, self.variant_id, self.item_type)

@@ -91,6 +91,7 @@ class OrderItem(models.Model):
     release_generation = models.PositiveIntegerField(
         null=True, blank=True, help_text="The fulfilment generation this item was released in"
     )
+    address_ref = models.CharField(max_length=64, blank=True, help_text="The store's shipping address id")
 
     class Meta:
         constraints = [
@@ -141,6 +142,14 @@ class OrderEvent(models.Model):
         STORE_UNINSTALLED = "store_uninstalled"
         MEMBER_ADDED = "member_added"
         MEMBER_REMOVED = "member_removed"
+        ORDER_SUBMITTED = "order_submitted"
+        SUBMISSION_FAILED = "submission_failed"
+        SUBMISSION_RETRIED = "submission_retried"
+        PARCEL_SHIPPED = "parcel_shipped"
+        SHIPMENT_WRITTEN_BACK = "shipment_written_back"
+        PROVIDER_CANCELLED = "provider_cancelled"
+        PROVIDER_CANCEL_REFUSED = "provider_cancel_refused"
+        PROVIDER_ACCOUNT_SET = "provider_account_set"
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="events")
     store = models.ForeignKey(Store, null=True, blank=True, on_delete=models.CASCADE, related_name="events")

@@ -86,6 +86,11 @@ class StoreSettings(models.Model):
         max_length=20, choices=PartialRelease.choices, default=PartialRelease.HOLD_ALL
     )
     notification_recipients = models.JSONField(default=list, blank=True)
+    shipment_method_uid = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Gelato shipment method (e.g. 'standard', 'express'); blank: Gelato's default",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -33,5 +33,7 @@ def test_emulate_serves_the_given_store_until_sigterm():
 
 
 def test_unknown_emulator_name_is_a_clear_error():
-    with pytest.raises(CommandError, match=r"^Unknown emulator 'gelato'; available: bigcommerce\.$"):
-        call_command("emulate", "gelato")
+    with pytest.raises(
+        CommandError, match=r"^Unknown emulator 'printful'; available: bigcommerce, gelato\.$"
+    ):
+        call_command("emulate", "printful")

@@ -74,5 +74,3 @@ def deliver(
     if method == "get":
         return Client().get(url, headers=sent)
     return getattr(Client(), method)(url, raw, content_type=content_type, headers=sent)
-
-

@@ -44,8 +44,12 @@ class StubServer:
         )
 
     @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/stores/abc123"
+        return f"{self.origin}/stores/abc123"
 
     @property
     def requests(self) -> list[tuple[str, str]]:

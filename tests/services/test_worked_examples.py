@@ -186,7 +186,7 @@ def test_cars_wall_art_and_car_goes_on_with_only_the_wall_art(
     assert (result.outcome, _status(result.order), len(callbacks), mail.outbox) == (
         Outcome.CREATED,
         ("ready", 1),
-        0,
+        1,  # the fulfilment outbox's sender; no e-mail
         [],
     )
     assert item_rows(result.order) == [

@@ -9,6 +9,7 @@ exponentially with full jitter, capped. Retries live here and nowhere else.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -33,7 +35,7 @@ from printbridge.stores.models import BigCommerceConnection
 logger = logging.getLogger("printbridge.sync")
 T = TypeVar("T")
 
-LEASE = timedelta(seconds=60)
+LEASE = timedelta(seconds=getattr(settings, "PRINTBRIDGE_SYNC_LEASE_SECONDS", 60))
 PAGE = 250
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = 1.0
@@ -42,6 +44,12 @@ DEFAULT_RESET = 3.0
 BATCH = 1000
 MAX_REFRESH_ATTEMPTS = 10
 SYNC_ACTOR = events.Actor.system("BigCommerce sync")
+
+
+def crash_point(name: str) -> None:
+    """For the crash tests: die here like a SIGKILL (no clean-up) when PRINTBRIDGE_FAULT_CRASH_AT names this point."""
+    if os.environ.get("PRINTBRIDGE_FAULT_CRASH_AT") == name:
+        os._exit(137)
 
 
 def backoff_seconds(attempt: int, rng: Callable[[], float] = random.random) -> float:
@@ -201,7 +209,9 @@ def drain(connection: BigCommerceConnection, calls: StoreCalls, report: SyncRepo
         except (RetryableError, PermanentError) as exc:
             _put_back(rows, exc)
             raise
+        crash_point("after_fetch")
         failed = _apply_all(connection, orders, calls, report)
+        crash_point("after_import_before_done")
         _finish([r for r in rows if r.order_external_id not in failed])
         _put_back([r for r in rows if r.order_external_id in failed], failed)
         renew_lease(calls.lease)

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from printbridge.fulfilment.services.cancelling import request_cancel
 from printbridge.orders import events, rules
 from printbridge.orders.models import Order, OrderEvent
 from printbridge.orders.services.release import set_status
@@ -42,7 +43,10 @@ def cancel_from_store(
         events.record(
             Event.ORDER_CANCELLED, f"Cancelled: {why} in the store", actor, store=store, order=order
         )
+        request_cancel(order)
         return Cancellation(order, True, why)
+    if status in rules.CANCELLABLE_STATUSES:
+        request_cancel(order)  # at the provider, unless already printed
     events.record(
         Event.ORDER_CANCEL_REQUESTED,
         f"{why.capitalize()} in the store after it went to fulfilment",

@@ -148,6 +148,7 @@ def _item_fields(item: IncomingItem) -> dict:
         "quantity": item.quantity,
         "unit_price": item.unit_price,
         "item_type": item.item_type,
+        "address_ref": item.address_ref,
     }
 
 

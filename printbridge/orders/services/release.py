@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db.models import Exists, F, OuterRef, Subquery
 
+from printbridge.fulfilment.outbox import queue_submissions
 from printbridge.orders import rules
 from printbridge.orders.models import Order, OrderItem
 
@@ -34,6 +35,7 @@ def start_generation(order_ids: Sequence[int]) -> None:
     )
     Order.objects.filter(Exists(unreleased), pk__in=order_ids).update(release_count=F("release_count") + 1)
     release_items(order_ids)
+    queue_submissions(order_ids)
 
 
 def set_status(order: Order, status: rules.OrderStatus, now: datetime, **fields) -> bool:

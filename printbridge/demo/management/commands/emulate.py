@@ -1,4 +1,5 @@
-"""`printbridge emulate bigcommerce [...]`: run an in-repo API emulator in the foreground until SIGTERM/Ctrl-C."""
+"""`printbridge emulate bigcommerce|gelato [...]`: run an in-repo API emulator in the foreground until
+SIGTERM/Ctrl-C."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from dataclasses import replace
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 DEFAULT_STORE = "demo-store:demo-token"
+DEFAULT_PORTS = {"bigcommerce": 8100, "gelato": 8200}
+DEFAULT_GELATO_KEY = "demo-gelato-key"
 
 
 def _store_arg(value: str) -> tuple[str, str, str]:
@@ -20,12 +23,14 @@ def _store_arg(value: str) -> tuple[str, str, str]:
 
 
 class Command(BaseCommand):
-    help = "Run an API emulator on 127.0.0.1 until interrupted (available: bigcommerce)."
+    help = "Run an API emulator on 127.0.0.1 until interrupted (available: bigcommerce, gelato)."
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", help="which emulator to run: bigcommerce")
-        parser.add_argument("--port", type=int, default=8100, help="port on 127.0.0.1 (0 = any free port)")
+        parser.add_argument("name", help="which emulator to run: bigcommerce or gelato")
+        parser.add_argument(
+            "--port", type=int, help="port on 127.0.0.1 (0 = any free port; default 8100, gelato 8200)"
+        )
         parser.add_argument("--time-scale", type=float, default=1.0, help="divide every duration by this")
         parser.add_argument("--seed", type=int, default=1, help="seed for the generator and webhook faults")
         parser.add_argument(
@@ -38,11 +43,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--first-order-id", type=int, default=100, help="the first order id of each store"
         )
+        parser.add_argument(
+            "--api-key",
+            default=DEFAULT_GELATO_KEY,
+            help=f"gelato: the account's X-API-KEY ({DEFAULT_GELATO_KEY})",
+        )
+        parser.add_argument(
+            "--webhook-url", help="gelato: where status webhooks go (127.0.0.1/localhost only)"
+        )
 
     def handle(self, *args, name: str, **options) -> None:
-        runners = {"bigcommerce": self._run_bigcommerce}
+        runners = {"bigcommerce": self._run_bigcommerce, "gelato": self._run_gelato}
         if name not in runners:
             raise CommandError(f"Unknown emulator {name!r}; available: {', '.join(sorted(runners))}.")
+        if options["port"] is None:
+            options["port"] = DEFAULT_PORTS[name]
         runners[name](**options)
 
     def _run_bigcommerce(
@@ -66,6 +81,25 @@ class Command(BaseCommand):
         finally:
             emulator.stop()
         self.stdout.write("BigCommerce emulator stopped.")
+
+    def _run_gelato(self, port, time_scale, seed, api_key, webhook_url, **_options) -> None:
+        from printbridge.integrations.gelato.emulator import GelatoEmulator, GelatoEmulatorConfig
+
+        try:
+            config = GelatoEmulatorConfig(port=port, time_scale=time_scale, seed=seed)
+            emulator = GelatoEmulator(config)
+            emulator.add_account(api_key, webhook_url=webhook_url)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        emulator.start()
+        try:
+            self.stdout.write(f"account {api_key}: webhooks to {webhook_url or 'nowhere (no --webhook-url)'}")
+            self.stdout.write(f"Gelato emulator listening on {emulator.base_url}", ending="\n")
+            self.stdout.flush()
+            _wait_for_signal()
+        finally:
+            emulator.stop()
+        self.stdout.write("Gelato emulator stopped.")
 
 
 def _wait_for_signal() -> None:

@@ -77,7 +77,8 @@ Where the official specs and the reference disagree or are silent (shapes follow
 19. Hooks belong to the API account (client_id) of the token that created them: the store-level token is
     `emulator-{hash}`, a token from /oauth2/token belongs to that app.
 20. PUT /v2/orders/{id} honours `status_id` (0–14, else 400) and `is_deleted: true` only.
-21. Faults: `delay_next` does the work, then holds the response (a client time-out after the side effect);
+21. Faults: `delay_next` does the work, then holds the response (a client time-out after the side effect;
+    with `after_effect=False` nothing is done and the held answer is a 504);
     `fail_next(after_effect=True)` likewise answers the error after doing the work; plain `fail_next`,
     `rate_limit_next` and `disconnect_next` do nothing but fail. Webhook `reorder` holds an event back until the
     next event for the same hook has been sent (or 30 emulated seconds pass).

@@ -9,7 +9,7 @@ from .routes import ApiError, Reply, Request, Router
 
 FAULTS = {
     "fail_next": ("status", "count", "path_contains", "after_effect"),
-    "delay_next": ("seconds", "count", "path_contains"),
+    "delay_next": ("seconds", "count", "path_contains", "after_effect"),
     "rate_limit_next": ("count", "reset_ms", "path_contains"),
     "disconnect_next": ("count", "path_contains"),
     "webhooks": ("drop", "duplicate", "reorder"),

@@ -30,6 +30,7 @@ class FaultPlan:
     fail_status: int | None = None
     fail_after_effect: bool = False
     delay_seconds: float = 0.0
+    delay_after_effect: bool = True
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,12 @@ class Faults:
             raise ValueError("status must be a 4xx or 5xx code")
         self._add(_Rule("fail", count, path_contains, status=status, after_effect=after_effect))
 
-    def delay_next(self, seconds: float, count: int = 1, path_contains: str | None = None) -> None:
-        """Do the work, then hold the response for `seconds` (real time): a client timeout."""
-        self._add(_Rule("delay", count, path_contains, seconds=seconds))
+    def delay_next(
+        self, seconds: float, count: int = 1, path_contains: str | None = None, after_effect: bool = True
+    ) -> None:
+        """Hold the response for `seconds` (real time): a client timeout. With `after_effect` the work is done
+        first; without it nothing is done and the held answer is a 504."""
+        self._add(_Rule("delay", count, path_contains, seconds=seconds, after_effect=after_effect))
 
     def rate_limit_next(self, count: int = 1, reset_ms: int = 3000, path_contains: str | None = None) -> None:
         """Answer 429 with `X-Rate-Limit-Time-Reset-Ms: reset_ms` and `Requests-Left: 0`."""
@@ -138,4 +142,4 @@ def _apply(plan: FaultPlan, rule: _Rule) -> None:
     elif rule.kind == "fail":
         plan.fail_status, plan.fail_after_effect = rule.status, rule.after_effect
     else:
-        plan.delay_seconds = rule.seconds
+        plan.delay_seconds, plan.delay_after_effect = rule.seconds, rule.after_effect

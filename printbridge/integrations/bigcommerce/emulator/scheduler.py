@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 
 log = logging.getLogger(__name__)
+MAX_WAIT = 3600.0  # wake at least hourly: a wait far in the future overflows the platform's time_t
 
 
 class Scheduler:
@@ -57,5 +58,5 @@ class Scheduler:
                 if self._heap and self._heap[0][0] <= time.monotonic():
                     return heapq.heappop(self._heap)[2]
                 timeout = self._heap[0][0] - time.monotonic() if self._heap else None
-                self._cond.wait(timeout)
+                self._cond.wait(None if timeout is None else min(timeout, MAX_WAIT))
             return None

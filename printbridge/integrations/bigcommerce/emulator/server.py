@@ -11,6 +11,7 @@ import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from .formats import v2_error, v3_error
@@ -46,6 +47,14 @@ def error_body(api_path: str, error: ApiError):
     return v3_error(error.status, error.message, error.errors)
 
 
+class RequestPipeline(Protocol):
+    """What EmulatorServer needs from an emulator: answer one request, and render an error of its own shape."""
+
+    def handle(self, method: str, path: str, raw_query: str, body: bytes, headers) -> Outcome: ...
+
+    def error_outcome(self, status: int, message: str) -> Outcome: ...
+
+
 class Pipeline:
     def __init__(self, emulator, api: Router, admin: Router) -> None:
         self.emulator, self.api, self.admin = emulator, api, admin
@@ -79,6 +88,10 @@ class Pipeline:
             return _too_many(store.limiter.forced(plan.rate_limit_reset_ms))
         if plan.fail_status is not None and not plan.fail_after_effect:
             return self._failure(request.path, plan.fail_status, state)
+        if plan.delay_seconds and not plan.delay_after_effect:
+            outcome = self._failure(request.path, 504, state)
+            outcome.delay = plan.delay_seconds
+            return outcome
         outcome = self._route(request, state)
         if plan.fail_status is not None:
             outcome = self._failure(request.path, plan.fail_status, state)
@@ -96,6 +109,9 @@ class Pipeline:
     def _failure(self, api_path: str, status: int, state: RateState) -> Outcome:
         error = ApiError(status, "Injected fault: the emulator answered with an error.")
         return json_outcome(status, error_body(api_path, error), state.headers())
+
+    def error_outcome(self, status: int, message: str) -> Outcome:
+        return json_outcome(status, v3_error(status, message))
 
     def _admin(self, request: Request) -> Outcome:
         request.emulator = self.emulator
@@ -131,11 +147,17 @@ class EmulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     max_body = 1_000_000
 
-    def __init__(self, address: tuple[str, int], pipeline: Pipeline, stopping: threading.Event) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        pipeline: RequestPipeline,
+        stopping: threading.Event,
+        handler: type[Handler] | None = None,
+    ) -> None:
         self.pipeline, self.stopping = pipeline, stopping
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
-        super().__init__(address, Handler)
+        super().__init__(address, handler or Handler)
 
     def process_request(self, request, client_address) -> None:
         with self._open_lock:
@@ -173,14 +195,14 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         if length > self.server.max_body:
             self.close_connection = True
-            return self._write(json_outcome(413, v3_error(413, "The request body is too large.")))
+            return self._write(self.server.pipeline.error_outcome(413, "The request body is too large."))
         body = self.rfile.read(length) if length else b""
         parts = urlsplit(self.path)
         try:
             outcome = self.server.pipeline.handle(self.command, parts.path, parts.query, body, self.headers)
         except Exception:
             log.exception("emulator: unhandled error for %s %s", self.command, self.path)
-            outcome = json_outcome(500, v3_error(500, "Internal emulator error."))
+            outcome = self.server.pipeline.error_outcome(500, "Internal emulator error.")
         if outcome.disconnect:
             self.close_connection = True
             return None

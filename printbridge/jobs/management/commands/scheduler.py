@@ -38,8 +38,20 @@ def enqueue_releases() -> int:
     return 1
 
 
+def enqueue_sending() -> int:
+    tasks.send_submissions_task.enqueue()
+    return 0
+
+
+def enqueue_polling() -> int:
+    tasks.poll_submissions_task.enqueue()
+    return 0
+
+
 # (what, seconds between runs)
 SCHEDULE = [
+    (enqueue_sending, 5),
+    (enqueue_polling, 60),
     (kick_due_syncs, 2),
     (enqueue_reconciliations, 30),
     (enqueue_hook_checks, 300),
