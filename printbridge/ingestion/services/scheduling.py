@@ -17,11 +17,14 @@ HOOK_CHECK_EVERY = timedelta(hours=1)
 
 
 def request_sync(store_id: int, now: datetime | None = None) -> bool:
-    """Mark a sync as queued for the store; True when the caller should enqueue the task (none is queued)."""
+    """Mark a sync as queued for the store; True when the caller should enqueue the task (none is queued).
+    One UPDATE on the hot path (every webhook); the lease row is made on the store's first sync request."""
     now = now or timezone.now()
-    StoreLease.objects.get_or_create(store_id=store_id)
     stale = Q(sync_requested_at__isnull=True) | Q(sync_requested_at__lt=now - LEASE)
-    return StoreLease.objects.filter(stale, store_id=store_id).update(sync_requested_at=now) == 1
+    if StoreLease.objects.filter(stale, store_id=store_id).update(sync_requested_at=now):
+        return True
+    _, created = StoreLease.objects.get_or_create(store_id=store_id, defaults={"sync_requested_at": now})
+    return created
 
 
 def stores_with_due_work(now: datetime | None = None) -> list[int]:

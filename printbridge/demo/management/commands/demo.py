@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from printbridge.demo import bigcommerce_demo
+from printbridge.demo import bigcommerce_demo, gelato_demo
 from printbridge.demo.seed import ACCOUNT_NAME, DEMO_EMAIL, DEMO_PASSWORD
 from printbridge.demo.stack import Stack
 from printbridge.stores.models import Account
@@ -30,9 +30,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--orders-per-minute", type=float, default=6.0, help="the emulator's order generator"
         )
+        parser.add_argument(
+            "--gelato-port", type=int, default=int(os.environ.get("PRINTBRIDGE_DEMO_GELATO_PORT", 8200))
+        )
         parser.add_argument("--check", action="store_true", help="Start everything, check it answers, stop")
 
-    def handle(self, *args, address, emulator_port, orders_per_minute, check=False, **options):
+    def handle(self, *args, address, emulator_port, gelato_port, orders_per_minute, check=False, **options):
         base_url = f"http://{address}"
         settings.PRINTBRIDGE_BASE_URL = base_url
         call_command("migrate", interactive=False, verbosity=0)
@@ -41,8 +44,20 @@ class Command(BaseCommand):
         stack = Stack(env={**DEMO_ENV, "PRINTBRIDGE_BASE_URL": base_url})
         try:
             self._start(stack, account, address, emulator_port, orders_per_minute)
-            self._connect(account, emulator_port)
-            self._banner(address, emulator_port)
+            stack.start(
+                "gelato",
+                "emulate",
+                "gelato",
+                "--port",
+                str(gelato_port),
+                "--time-scale",
+                gelato_demo.TIME_SCALE,
+                "--api-key",
+                gelato_demo.API_KEY,
+            )
+            stack.wait_http(f"http://127.0.0.1:{gelato_port}/_emulator/health")
+            self._connect(account, emulator_port, gelato_port)
+            self._banner(address, emulator_port, gelato_port)
             if not check:
                 self._supervise(stack)
         finally:
@@ -66,13 +81,15 @@ class Command(BaseCommand):
         stack.wait_http(f"http://{address}/healthz")
         stack.wait_http(f"http://127.0.0.1:{emulator_port}/_emulator/health")
 
-    def _connect(self, account, emulator_port):
+    def _connect(self, account, emulator_port, gelato_port):
         user = get_user_model().objects.get(email=DEMO_EMAIL)
+        hook = gelato_demo.connect_demo_gelato(account, user, gelato_port)
+        self.stdout.write(f"Gelato (emulator) API key set; status webhooks to {hook}")
         result = bigcommerce_demo.connect_demo_store(account, user, f"http://127.0.0.1:{emulator_port}")
         hooks = result.hook_error or f"{result.hooks_registered} webhooks registered"
         self.stdout.write(f"BigCommerce store {bigcommerce_demo.STORE_HASH} (emulator) connected: {hooks}")
 
-    def _banner(self, address, emulator_port):
+    def _banner(self, address, emulator_port, gelato_port):
         self.stdout.write(self.style.SUCCESS(f"\nPrintbridge is running: http://{address}/"))
         self.stdout.write(
             f"Log in as {DEMO_EMAIL} / {DEMO_PASSWORD}   (API docs: http://{address}/api/v1/docs)"

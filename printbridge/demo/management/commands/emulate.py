@@ -44,6 +44,12 @@ class Command(BaseCommand):
             "--first-order-id", type=int, default=100, help="the first order id of each store"
         )
         parser.add_argument(
+            "--delivery-threads",
+            type=int,
+            default=8,
+            help="bigcommerce: webhooks delivered concurrently, as BigCommerce does (1 keeps their order)",
+        )
+        parser.add_argument(
             "--api-key",
             default=DEFAULT_GELATO_KEY,
             help=f"gelato: the account's X-API-KEY ({DEFAULT_GELATO_KEY})",
@@ -61,11 +67,13 @@ class Command(BaseCommand):
         runners[name](**options)
 
     def _run_bigcommerce(
-        self, port, time_scale, seed, store, generate_rate, first_order_id, **_options
+        self, port, time_scale, seed, store, generate_rate, first_order_id, delivery_threads, **_options
     ) -> None:
         from printbridge.integrations.bigcommerce.emulator import BigCommerceEmulator, EmulatorConfig
 
-        config = EmulatorConfig(port=port, time_scale=time_scale, seed=seed)
+        config = EmulatorConfig(
+            port=port, time_scale=time_scale, seed=seed, delivery_threads=delivery_threads
+        )
         if generate_rate:
             config = replace(config, generator=replace(config.generator, rate_per_minute=generate_rate))
         emulator = BigCommerceEmulator(config).start()

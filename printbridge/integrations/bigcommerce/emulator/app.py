@@ -26,6 +26,7 @@ class EmulatorConfig:
     time_scale: float = 1.0  # durations (rate-limit window, webhook retries, payments, arrivals) ÷ this
     seed: int = 1
     webhook_timeout: float = 10.0  # seconds to wait for a webhook receiver's answer
+    delivery_threads: int = 1  # >1 delivers callbacks concurrently, as BigCommerce does (order then varies)
     generator: GeneratorConfig = field(default_factory=GeneratorConfig)
 
     def __post_init__(self) -> None:
@@ -43,7 +44,9 @@ class BigCommerceEmulator:
         self.stores: dict[str, Store] = {}
         self._stores_lock = threading.Lock()
         self._stopping = threading.Event()
-        self._webhooks = WebhookDispatcher(self.faults, self.config.time_scale, self.config.webhook_timeout)
+        self._webhooks = WebhookDispatcher(
+            self.faults, self.config.time_scale, self.config.webhook_timeout, self.config.delivery_threads
+        )
         self.generator = OrderGenerator(
             lambda: list(self.stores.values()),
             self.config.generator,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
@@ -41,19 +43,23 @@ def build_payload(store, hook: dict, scope: str, data: dict) -> dict:
 
 
 class WebhookDispatcher:
-    def __init__(self, faults: Faults, time_scale: float, timeout: float) -> None:
+    def __init__(self, faults: Faults, time_scale: float, timeout: float, threads: int = 1) -> None:
         self._faults, self._time_scale = faults, time_scale
         self._scheduler = Scheduler("bigcommerce-emulator-webhooks")
         self._timeout = timeout
         self._client: httpx.Client | None = None  # made on first delivery (building one takes ~30 ms)
         self._held: dict[tuple[str, int], tuple[int, list]] = {}
         self._tokens = itertools.count(1)
+        self._client_lock = threading.Lock()
+        self._threads = threads
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="bigcommerce-emulator-delivery")
 
     def start(self) -> None:
         self._scheduler.start()
 
     def stop(self) -> None:
         self._scheduler.stop()
+        self._pool.shutdown(wait=True, cancel_futures=True)
         if self._client is not None:
             self._client.close()
 
@@ -95,7 +101,10 @@ class WebhookDispatcher:
                 self._queue(store, key[1], each, 1, 0.0)
 
     def _queue(self, store, hook_id: int, payload: dict, attempt: int, delay: float) -> None:
-        self._scheduler.call_later(delay, lambda: self._attempt(store, hook_id, payload, attempt))
+        def due() -> None:
+            self._pool.submit(self._attempt, store, hook_id, payload, attempt)
+
+        self._scheduler.call_later(delay, due)
 
     def _scaled(self, seconds: float) -> float:
         return seconds / self._time_scale
@@ -130,8 +139,14 @@ class WebhookDispatcher:
             return None, "not sent: the emulator only delivers to 127.0.0.1, localhost or [::1]"
         body = json.dumps(payload).encode()
         all_headers = {"Content-Type": "application/json", "User-Agent": "bigcommerce-emulator", **headers}
-        if self._client is None:
-            self._client = httpx.Client(timeout=self._timeout, trust_env=False, follow_redirects=False)
+        with self._client_lock:
+            if self._client is None:
+                self._client = httpx.Client(
+                    timeout=self._timeout,
+                    trust_env=False,
+                    follow_redirects=False,
+                    limits=httpx.Limits(max_connections=self._threads),
+                )
         try:
             response = self._client.post(destination, content=body, headers=all_headers)
         except httpx.HTTPError as error:
