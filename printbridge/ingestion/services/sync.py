@@ -73,6 +73,7 @@ class StoreCalls:
 
     def call(self, fn: Callable[[], T]) -> T:
         for attempt in range(MAX_ATTEMPTS):
+            renew_lease(self.lease)  # a slow call or a long wait never outlives the store's lease
             self._wait_for_quota()
             self.calls += 1
             try:
@@ -264,6 +265,9 @@ def sync_store(store_id: int, holder: str, sleep: Callable[[float], None] = time
         return None
     lease = acquire_lease(connection, holder, timezone.now())
     if lease is None:
+        # Another worker holds the store: forget this request so the next kick (a webhook, or the scheduler
+        # once the lease is free) queues a sync at once instead of waiting for the marker to go stale.
+        StoreLease.objects.filter(store_id=store_id).update(sync_requested_at=None)
         return None
     calls, report = StoreCalls(client_for(connection), lease, sleep), SyncReport()
     try:
