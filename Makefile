@@ -45,6 +45,7 @@ check: $(STAMP)
 ## bench: timing targets (not tests); prints a table, writes bench/results/
 bench: $(STAMP)
 	$(BIN)/python bench/reevaluate.py
+	$(BIN)/python bench/flash_sale.py
 
 lock: $(STAMP)
 	{ echo '# Every installed package pinned (make install uses it as a pip constraints file). Regenerate with `make lock`.'; \
