@@ -438,3 +438,13 @@ class BigCommerceSettingsOut(Schema):
     last_sync_at: datetime | None
     last_error: str
     alert: str
+
+
+class GelatoKeyIn(Strict):
+    api_key: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class GelatoAccountOut(Schema):
+    provider: str
+    order_base_url: str
+    webhook_url: str = Field(description="Set this as the order status webhook in Gelato's dashboard")

@@ -23,6 +23,7 @@ OPERATIONS = {
     ("post", "/api/v1/stores/bigcommerce"),
     ("post", "/api/v1/stores/{store_id}/backfill"),
     ("patch", "/api/v1/stores/{store_id}/bigcommerce"),
+    ("put", "/api/v1/providers/gelato"),
     ("post", "/api/v1/stores/{store_id}/orders"),
     ("get", "/api/v1/orders"),
     ("get", "/api/v1/orders/{order_id}"),
