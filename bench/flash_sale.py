@@ -235,6 +235,10 @@ def source_version() -> str | None:
     return (commit + ("+dirty" if changes else "")) or None
 
 
+def load_average() -> list[float]:
+    return [round(value, 2) for value in os.getloadavg()]
+
+
 def machine() -> dict:
     pages, page_size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
     return {
@@ -313,7 +317,7 @@ def main() -> None:
     stack = Stack(log_dir=VAR_DIR / "logs")
     stack.log_dir.mkdir()
     admin = parts.EmulatorAdmin(EMULATOR_PORT)
-    ok, started_on = False, source_version()
+    ok, started_on, load_at_start = False, source_version(), load_average()
     try:
         call_command("migrate", interactive=False, verbosity=0)
         account, user = create_account("Flash sale", "flash@example.com")
@@ -332,10 +336,13 @@ def main() -> None:
     source = source_version()
     if source != started_on:
         print(f"WARNING: the source changed during the run ({started_on} -> {source}); run it again")
+    load = {"at_start": load_at_start, "at_end": load_average()}  # other work on the machine skews times
+    print(f"load average (1, 5, 15 min) at start {load['at_start']}, at end {load['at_end']}")
     out = ROOT / "bench" / "results" / f"flash_sale-{connection.vendor}.json"
     result = {
         "source": {"at_start": started_on, "at_end": source},
         "machine": machine(),
+        "load": load,
         "args": vars(ARGS),
         "printbridge": pb,
         "baseline": base,
