@@ -18,6 +18,7 @@ import httpx
 from bigcommerce.connection import OAuthConnection
 from bigcommerce.exception import RateLimitingException
 from django.db.models import Sum
+from django_tasks_db.models import DBTaskResult
 
 from printbridge.demo.bigcommerce_demo import CONNECTED, DESIGN
 from printbridge.ingestion import translate
@@ -31,6 +32,7 @@ from printbridge.orders.services import VariantRef, create_connection, ensure_ig
 from printbridge.stores.services import update_settings
 
 LOOPBACK = "127.0.0.1"
+RECONCILE_TASK = "printbridge.jobs.tasks.reconcile_store_task"
 NAIVE_ACTOR = events.Actor.system("Naive baseline importer")
 # The flash sale's mix (deterministic): mostly variants the merchant connected (the demo's connections), some
 # not connected (XS T-shirts, toy cars: held as Not connected, one e-mail each) and candles (ignored by a rule;
@@ -112,6 +114,12 @@ def proc_status_kb(pid: int, key: str) -> int | None:
     except OSError:
         return None
     return None
+
+
+def reconciliation_finished() -> bool:
+    """The scheduler's first reconciliation of the store has run (it is due as soon as a store connects)."""
+    done = DBTaskResult.objects.filter(task_path=RECONCILE_TASK, status__in=("SUCCESSFUL", "FAILED"))
+    return done.exists()
 
 
 def cpu_seconds(pid: int) -> float | None:
