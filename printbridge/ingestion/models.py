@@ -22,6 +22,7 @@ class WebhookDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["store", "dedupe_key"], name="webhook_delivery_dedupe")
         ]
+        indexes = [models.Index(fields=["store", "resource_id"], name="webhook_delivery_resource")]
 
     def __str__(self) -> str:
         return f"{self.scope} {self.resource_id} ×{self.delivery_count}"
@@ -64,6 +65,26 @@ class RefreshRequest(models.Model):
 
     def __str__(self) -> str:
         return f"refresh order {self.order_external_id} ({self.state})"
+
+
+class SeenOrder(models.Model):
+    """The last state of a store order that the sync fetched and applied, and when the fetch started (our clock).
+
+    A webhook received before `fetched_at` is already reflected in that state, so its refresh needs no call; one
+    received later needs none either when the state explains it (the order exists for `created`, the status
+    matches for `statusUpdated`). The highest id here is where the sync's sweep for new orders starts."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="seen_orders")
+    order_id = models.BigIntegerField()
+    status_id = models.PositiveSmallIntegerField()
+    date_modified = models.DateTimeField()
+    fetched_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["store", "order_id"], name="seen_order_unique")]
+
+    def __str__(self) -> str:
+        return f"order {self.order_id}: status {self.status_id} as of {self.fetched_at:%Y-%m-%d %H:%M:%S}"
 
 
 class StoreLease(models.Model):

@@ -70,7 +70,7 @@ def _record_delivery(store: Store, event: WebhookEvent, webhook_id: str | None) 
             )
     except IntegrityError:
         WebhookDelivery.objects.filter(store=store, dedupe_key=key[:120]).update(
-            delivery_count=F("delivery_count") + 1
+            delivery_count=F("delivery_count") + 1, last_received_at=timezone.now()
         )
         return webhook_id is None
     return True

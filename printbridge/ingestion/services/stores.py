@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from printbridge.ingestion.services import freshness
 from printbridge.ingestion.services.sync import (
     PAGE,
     StoreCalls,
@@ -190,14 +191,18 @@ def _walk(
     """Every order modified since `since`, page by page, through apply_order. Returns the newest date seen."""
     newest, page = None, 1
     while True:
-        orders = calls.call(
-            lambda p=page: calls.client.list_orders(
-                min_date_modified=since, sort="date_modified:asc", page=p, limit=PAGE
+        fetched_at, orders = calls.call(
+            lambda p=page: (
+                timezone.now(),
+                calls.client.list_orders(
+                    min_date_modified=since, sort="date_modified:asc", page=p, limit=PAGE
+                ),
             )
         )
         for order in orders:
             apply_order(connection, order, calls, report)
             newest = max(newest or order.date_modified, order.date_modified)
+        freshness.record_seen(connection.store_id, orders, fetched_at)
         renew_lease(calls.lease)
         if progress:
             progress(len(orders))

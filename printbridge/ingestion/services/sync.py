@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from printbridge.ingestion import translate
 from printbridge.ingestion.models import RefreshRequest, StoreLease
+from printbridge.ingestion.services import freshness
 from printbridge.integrations.bigcommerce import payloads as bc
 from printbridge.integrations.bigcommerce.client import BigCommerceClient
 from printbridge.integrations.errors import PermanentError, RateLimited, RetryableError
@@ -43,6 +44,7 @@ BACKOFF_CAP = 30.0
 DEFAULT_RESET = 3.0
 BATCH = 1000
 MAX_REFRESH_ATTEMPTS = 10
+SWEEP_CREATED_MARGIN = timedelta(hours=1)
 SYNC_ACTOR = events.Actor.system("BigCommerce sync")
 
 
@@ -186,38 +188,89 @@ def apply_order(
     report.count(str(outcome))
 
 
-def _fetch(calls: StoreCalls, wanted: set[int]) -> dict[int, bc.Order]:
-    found: dict[int, bc.Order] = {}
+Fetched = list[tuple[datetime, list[bc.Order]]]  # each call's start time (our clock) and what it returned
+
+
+def _timed_list(calls: StoreCalls, **filters) -> tuple[datetime, list[bc.Order]]:
+    return calls.call(lambda: (timezone.now(), calls.client.list_orders(limit=PAGE, **filters)))
+
+
+def _fetch(calls: StoreCalls, wanted: set[int]) -> Fetched:
+    fetched: Fetched = []
     for low, high in id_ranges(wanted):
-        page = calls.call(lambda lo=low, hi=high: calls.client.list_orders(min_id=lo, max_id=hi, limit=PAGE))
-        found.update({o.id: o for o in page})
-    for missing in sorted(wanted - set(found)):  # archived orders are not listed: read them one by one
+        fetched.append(_timed_list(calls, min_id=low, max_id=high))
+    found = {o.id for _, page in fetched for o in page}
+    for missing in sorted(wanted - found):  # archived orders are not listed: read them one by one
         try:
-            found[missing] = calls.call(lambda m=missing: calls.client.get_order(m))
+            fetched.append(calls.call(lambda m=missing: (timezone.now(), [calls.client.get_order(m)])))
         except PermanentError as exc:
             if exc.status != 404:
                 raise
-    return found
+    return fetched
+
+
+def _sweep_new(connection: BigCommerceConnection, calls: StoreCalls, report: SyncReport, rows) -> None:
+    """When a refresh names an order newer than any seen, list every order after the newest seen one in full
+    pages (sort by id): a burst costs one call per 250 orders, whether or not their webhooks have arrived yet.
+    Their own refreshes then find them current (freshness.already_current) and cost nothing. Orders created
+    before the store was connected are history (backfill's job) and are not swept."""
+    wanted = _wanted(rows)
+    newest = freshness.newest_seen_id(connection.store_id)
+    if newest is None or not wanted or max(wanted) <= newest:
+        return
+    floor = connection.connected_at - SWEEP_CREATED_MARGIN
+    while True:
+        fetched_at, page = _timed_list(calls, min_id=newest + 1, min_date_created=floor, sort="id:asc")
+        failed = _apply_all(connection, {o.id: o for o in page}, calls, report)
+        freshness.record_seen(connection.store_id, [o for o in page if str(o.id) not in failed], fetched_at)
+        _extend_claim(rows)
+        if len(page) < PAGE:
+            return
+        newest = page[-1].id
+
+
+def _wanted(rows: list[RefreshRequest]) -> set[int]:
+    return {int(r.order_external_id) for r in rows if r.order_external_id.isdigit()}
 
 
 def drain(connection: BigCommerceConnection, calls: StoreCalls, report: SyncReport) -> int:
     """Process every due refresh of the store in batches. Returns how many refreshes were done."""
     done = 0
     while rows := claim_due(connection.store_id, timezone.now()):
-        wanted = {int(r.order_external_id) for r in rows if r.order_external_id.isdigit()}
         try:
-            orders = _fetch(calls, wanted)
+            _sweep_new(connection, calls, report, rows)
+            current = freshness.already_current(connection.store_id, _wanted(rows))
+            fetched = _fetch(calls, _wanted(rows) - current)
         except (RetryableError, PermanentError) as exc:
             _put_back(rows, exc)
             raise
+        for _ in current:
+            report.count("already_current")
         crash_point("after_fetch")
-        failed = _apply_all(connection, orders, calls, report)
+        failed = _apply_fetched(connection, fetched, calls, report)
         crash_point("after_import_before_done")
         _finish([r for r in rows if r.order_external_id not in failed])
         _put_back([r for r in rows if r.order_external_id in failed], failed)
         renew_lease(calls.lease)
         done += len(rows)
     return done
+
+
+def _apply_fetched(connection, fetched: Fetched, calls: StoreCalls, report: SyncReport) -> dict[str, str]:
+    failed: dict[str, str] = {}
+    for fetched_at, page in fetched:
+        page_failed = _apply_all(connection, {o.id: o for o in page}, calls, report)
+        freshness.record_seen(
+            connection.store_id, [o for o in page if str(o.id) not in page_failed], fetched_at
+        )
+        failed.update(page_failed)
+    return failed
+
+
+def _extend_claim(rows: list[RefreshRequest]) -> None:
+    RefreshRequest.objects.filter(pk__in=[r.pk for r in rows], state=RefreshRequest.State.CLAIMED).update(
+        lease_until=timezone.now() + LEASE
+    )
 
 
 def _apply_all(

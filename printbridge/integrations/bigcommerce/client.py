@@ -88,6 +88,7 @@ class BigCommerceClient:
         min_date_modified: datetime | None = None,
         max_date_modified: datetime | None = None,
         status_id: int | None = None,
+        min_date_created: datetime | None = None,
         sort: str = "id:asc",
         page: int = 1,
         limit: int = PAGE_LIMIT,
@@ -95,7 +96,12 @@ class BigCommerceClient:
         """One page of orders with their line items embedded; [] on HTTP 204. Every order is checked against
         the filters, because BigCommerce silently ignores a malformed date filter and returns everything."""
         filters = OrderFilters(
-            min_id, max_id, _second(min_date_modified), _second(max_date_modified), status_id
+            min_id,
+            max_id,
+            _second(min_date_modified),
+            _second(max_date_modified),
+            status_id,
+            _second(min_date_created),
         )
         params = {**ORDER_INCLUDES, "limit": limit, "page": page, "sort": sort, **filters.params()}
         body = self._json("GET", "/v2/orders", params, allow_empty=True)
@@ -263,6 +269,7 @@ class OrderFilters:
     min_date_modified: datetime | None
     max_date_modified: datetime | None
     status_id: int | None
+    min_date_created: datetime | None = None
 
     def params(self) -> dict[str, str | int]:
         values = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
@@ -275,6 +282,7 @@ class OrderFilters:
             "min_date_modified": _below(order.date_modified, self.min_date_modified),
             "max_date_modified": _below(self.max_date_modified, order.date_modified),
             "status_id": self.status_id not in (None, order.status_id),
+            "min_date_created": _below(order.date_created, self.min_date_created),
         }
         broken = ", ".join(
             f"{name}={_v2_value(getattr(self, name))}" for name, yes in violated.items() if yes
