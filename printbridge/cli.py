@@ -12,7 +12,7 @@ import os
 import sys
 
 ALIASES = {
-    "serve": ["runserver", "--noreload"],
+    "serve": ["serve", "--noreload"],
     "worker": ["db_worker"],
     "seed-demo": ["seed_demo"],
     "create-account": ["create_account"],
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv if argv is None else argv)
     if len(args) > 1 and args[1] in ALIASES:
         args = [args[0], *ALIASES[args[1]], *args[2:]]
-    if len(args) > 1 and args[1] == "runserver" and len(args) == 3 and args[2] == "--noreload":
+    if len(args) > 1 and args[1] == "serve" and len(args) == 3 and args[2] == "--noreload":
         args.append("127.0.0.1:8000")
     execute_from_command_line(args)
     return 0

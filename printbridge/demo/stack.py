@@ -30,7 +30,7 @@ class Stack:
         return self.processes[name]
 
     def web(self, address: str) -> subprocess.Popen:
-        return self.start("web", "runserver", address, "--noreload", "--insecure")
+        return self.start("web", "serve", address, "--noreload", "--insecure")
 
     def worker(self, name: str = "worker") -> subprocess.Popen:
         return self.start(name, "db_worker", "--interval", "0.2", "--worker-id", name)
