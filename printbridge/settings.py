@@ -5,7 +5,9 @@ SECRET_KEY        default: a key file made on first run under var/
 DEBUG             "1" to enable
 ALLOWED_HOSTS     comma-separated, default 127.0.0.1,localhost
 PRINTBRIDGE_BASE_URL  the public URL used in e-mails, default http://127.0.0.1:8000
-EMAIL_URL-ish:    EMAIL_HOST, EMAIL_PORT, DEFAULT_FROM_EMAIL; EMAIL_BACKEND to override
+EMAIL_*           EMAIL_HOST (127.0.0.1), EMAIL_PORT (1025), EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+                  EMAIL_USE_TLS / EMAIL_USE_SSL ("1"), EMAIL_TIMEOUT (10 s), DEFAULT_FROM_EMAIL; EMAIL_BACKEND
+PRINTBRIDGE_DIGEST_HOUR  the UTC hour daily digests go out, default 8
 TASKS_BACKEND     default django_tasks_db.DatabaseBackend ("immediate" runs tasks inline)
 """
 
@@ -139,7 +141,15 @@ TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "1025"))
-EMAIL_TIMEOUT = 10
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS")  # STARTTLS, usually port 587
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL")  # implicit TLS, usually port 465
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# Daily digests go out at this hour (UTC); hourly batches at every :00
+PRINTBRIDGE_DIGEST_HOUR = int(os.environ.get("PRINTBRIDGE_DIGEST_HOUR", "8"))
+if not 0 <= PRINTBRIDGE_DIGEST_HOUR <= 23:
+    raise ValueError("PRINTBRIDGE_DIGEST_HOUR is an hour of the day (UTC), 0 to 23")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Printbridge <noreply@printbridge.local>")
 
@@ -153,6 +163,11 @@ BIGCOMMERCE_LOGIN_URL = os.environ.get("BIGCOMMERCE_LOGIN_URL", "https://login.b
 GELATO_ORDER_URL = os.environ.get("GELATO_ORDER_URL", "")
 GELATO_PRODUCT_URL = os.environ.get("GELATO_PRODUCT_URL", "")
 GELATO_TIMEOUT_SECONDS = float(os.environ.get("GELATO_TIMEOUT_SECONDS", "15"))
+
+# Outbound webhooks to custom stores: https only, unless loopback (127.0.0.1, localhost) is allowed here or by
+# DEBUG (development and tests); attempts before a delivery is given up
+PRINTBRIDGE_ALLOW_LOOPBACK_WEBHOOKS = _env_bool("PRINTBRIDGE_ALLOW_LOOPBACK_WEBHOOKS")
+OUTBOUND_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("OUTBOUND_WEBHOOK_MAX_ATTEMPTS", "10"))
 
 LOGGING = {
     "version": 1,

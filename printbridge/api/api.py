@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from printbridge.api import bigcommerce, intake, orders, providers, routing, stores
+from printbridge.api import bigcommerce, intake, orders, providers, routing, stores, webhooks_out
 from printbridge.api.auth import user_auth
 from printbridge.orders.errors import InvalidInput, ServiceError
 
@@ -61,6 +61,7 @@ def unauthorized(request: HttpRequest, exc: AuthenticationError):
 api.add_router("/stores", stores.router, tags=["stores"])
 api.add_router("/stores", intake.router, tags=["custom-store intake"])
 api.add_router("/stores", bigcommerce.router, tags=["BigCommerce"])
+api.add_router("/stores", webhooks_out.router, tags=["outbound webhooks"])
 api.add_router("/orders", orders.router, tags=["orders"])
 api.add_router("/providers", providers.router, tags=["fulfilment providers"])
 api.add_router("/", routing.router, tags=["connections and ignore rules"])

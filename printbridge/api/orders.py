@@ -7,10 +7,15 @@ from printbridge.api.schemas import (
     ConnectIn,
     ErrorOut,
     IgnoreIn,
+    ItemFulfilmentIn,
     OrderOut,
     OrderPageOut,
     ResolutionOut,
+    RetryOut,
+    ShippingAddressPatch,
 )
+from printbridge.fulfilment import selectors as fulfilment_selectors
+from printbridge.fulfilment.services import retrying
 from printbridge.orders import events, rules, selectors, services
 from printbridge.orders.services import reevaluation
 
@@ -47,8 +52,15 @@ def list_orders(request, filters: Query[OrderFilters]):
     "/{int:order_id}", response={200: OrderOut, **ERRORS}, summary="An order with each item's state and why"
 )
 def get_order(request, order_id: int):
+    return _detail(request, order_id)
+
+
+def _detail(request, order_id: int) -> dict:
     order = selectors.order_detail(request.auth.account.pk, order_id)
-    return present.order(order, selectors.order_events(order))
+    return {
+        **present.order(order, selectors.order_events(order)),
+        "fulfilment": fulfilment_selectors.order_fulfilment(order),
+    }
 
 
 def _resolution(request, resolution, change: reevaluation.Change) -> dict:
@@ -109,3 +121,50 @@ def approve_one(request, order_id: int):
 def approve_many(request, payload: ApproveManyIn):
     result = services.approve_orders(request.auth.account.pk, payload.order_ids, _actor(request))
     return {"approved": result.approved, "skipped": result.skipped}
+
+
+# --- after the provider refused an order: fix, then retry -------------------------------------------------------
+
+
+@router.patch(
+    "/{int:order_id}/shipping-address",
+    response={200: OrderOut, **ERRORS},
+    summary="Change fields of the shipping address (a failed or waiting order); the rest stays",
+)
+def patch_shipping_address(request, order_id: int, payload: ShippingAddressPatch):
+    changes = {k: str(v) for k, v in payload.model_dump(exclude_unset=True, exclude_none=True).items()}
+    retrying.edit_shipping_address(request.auth.account.pk, order_id, changes, _actor(request))
+    return _detail(request, order_id)
+
+
+@router.put(
+    "/{int:order_id}/items/{int:item_id}/fulfilment",
+    response={200: OrderOut, **ERRORS},
+    summary="Make this order's item from another product or files than its connection's (blank: the connection's)",
+)
+def put_item_fulfilment(request, order_id: int, item_id: int, payload: ItemFulfilmentIn):
+    retrying.set_item_fulfilment(
+        request.auth.account.pk,
+        order_id,
+        item_id,
+        payload.provider_product_uid,
+        payload.files,
+        _actor(request),
+    )
+    return _detail(request, order_id)
+
+
+@router.post(
+    "/{int:order_id}/retry",
+    response={200: RetryOut, **ERRORS},
+    summary="Send a failed order to the provider again, as a new submission (409 unless it is Failed)",
+)
+def retry(request, order_id: int):
+    submission = retrying.retry_submission(request.auth.account.pk, order_id, _actor(request))
+    return {
+        "order_id": order_id,
+        "status": selectors.order_detail(request.auth.account.pk, order_id).status,
+        "generation": submission.generation,
+        "reference": submission.idempotency_key,
+        "detail": f"Queued for the provider as {submission.idempotency_key}",
+    }

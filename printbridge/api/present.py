@@ -31,6 +31,9 @@ def store_settings(settings) -> dict:
         "approval_delay_hours": settings.approval_delay_hours,
         "partial_release": settings.partial_release,
         "notification_recipients": settings.notification_recipients,
+        "email_mode": settings.email_mode,
+        "ageing_alert_hours": settings.ageing_alert_hours,
+        "shipment_method_uid": settings.shipment_method_uid,
     }
 
 

@@ -118,6 +118,11 @@ class SettingsOut(Schema):
     approval_delay_hours: int
     partial_release: str
     notification_recipients: list[str]
+    email_mode: str = Field(description="each_order | hourly | daily")
+    ageing_alert_hours: int | None = Field(
+        description="Alert once about an order waiting this long; null: off"
+    )
+    shipment_method_uid: str = Field(description="Gelato shipment method; empty: Gelato's cheapest")
 
 
 class SettingsPatch(Strict):
@@ -126,6 +131,9 @@ class SettingsPatch(Strict):
     approval_delay_hours: Literal[6, 12, 24, 48, 72] | None = None
     partial_release: Literal["hold_all", "ship_connected_now"] | None = None
     notification_recipients: list[EmailStr] | None = Field(None, max_length=20)
+    email_mode: Literal["each_order", "hourly", "daily"] | None = None
+    ageing_alert_hours: int | None = Field(None, ge=1, le=720, description="null turns the alert off")
+    shipment_method_uid: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{0,100}$")
 
 
 class StoreOut(Schema):
@@ -206,6 +214,54 @@ class EventOut(Schema):
     created_at: datetime
 
 
+class SubmissionOut(Schema):
+    id: int
+    generation: int
+    reference: str = Field(description="The provider order's reference (orderReferenceId at Gelato)")
+    provider: str
+    state: Literal["pending", "sending", "sent", "failed", "cancelled"]
+    provider_order_id: str
+    provider_status: str
+    attempts: int
+    last_error: str = Field(description="The provider's message when it refused this part")
+    item_ids: list[int]
+    retried_as: int | None = Field(
+        description="A refused part that was retried: the submission that took over"
+    )
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class ParcelItemOut(Schema):
+    item_id: int
+    external_id: str
+    sku: str
+    name: str
+    quantity: int
+
+
+class ParcelOut(Schema):
+    tracking_number: str
+    carrier: str
+    tracking_url: str
+    shipped_at: datetime
+    provider_order_id: str
+    store_shipment_id: str = Field(description="The shipment written back to the store (BigCommerce)")
+    items: list[ParcelItemOut]
+
+
+class ItemOverrideOut(Schema):
+    item_id: int
+    provider_product_uid: str
+    files: dict[str, str]
+
+
+class FulfilmentOut(Schema):
+    submissions: list[SubmissionOut]
+    parcels: list[ParcelOut]
+    overrides: list[ItemOverrideOut]
+
+
 class OrderOut(OrderSummaryOut):
     subtotal: Decimal
     shipping_address: dict
@@ -215,6 +271,7 @@ class OrderOut(OrderSummaryOut):
     release_count: int
     items: list[ItemOut]
     events: list[EventOut]
+    fulfilment: FulfilmentOut
 
 
 class OrderPageOut(Schema):
@@ -448,3 +505,77 @@ class GelatoAccountOut(Schema):
     provider: str
     order_base_url: str
     webhook_url: str = Field(description="Set this as the order status webhook in Gelato's dashboard")
+
+
+# --- fulfilment: fix and retry, outbound webhook ----------------------------------------------------------------
+
+
+class ShippingAddressPatch(Strict):
+    """Only the fields given change; the rest of the address stays."""
+
+    first_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    last_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    company: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    address1: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)] | None
+    ) = None
+    address2: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+    city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
+    state: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    postal_code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = None
+    country_code: (
+        Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z]{2}$")] | None
+    ) = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] | None = None
+    email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] | None = Field(
+        None, description="Checked as an e-mail address; blank removes it"
+    )
+
+
+class ItemFulfilmentIn(Strict):
+    provider_product_uid: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = Field(
+        "", description="Blank: the connection's product"
+    )
+    files: dict[str, Annotated[str, StringConstraints(max_length=2000)]] = Field(
+        default_factory=dict, max_length=10, description="{print area: http(s) URL}; empty: the connection's"
+    )
+
+
+class RetryOut(Schema):
+    order_id: int
+    status: str
+    generation: int
+    reference: str
+    detail: str
+
+
+class OutboundWebhookIn(Strict):
+    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    is_active: bool = True
+    rotate_secret: bool = Field(False, description="Make a new signing secret (shown once in the answer)")
+
+
+class OutboundDeliveryOut(Schema):
+    id: int
+    message_id: str = Field(description="The webhook-id header: the same on every attempt")
+    event: str
+    order_id: int | None
+    state: Literal["pending", "sending", "delivered", "failed"]
+    attempts: int
+    last_status: int | None
+    last_error: str
+    next_attempt_at: datetime
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+class OutboundWebhookOut(Schema):
+    store_id: int
+    url: str
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+    secret: str | None = Field(
+        None, description="The signing secret (whsec_…): only in the answer that made it; store it now"
+    )
+    deliveries: list[OutboundDeliveryOut] = Field(description="The latest events, newest first")

@@ -54,7 +54,11 @@ def get_settings(request, store_id: int):
     "/{int:store_id}/settings", response={200: SettingsOut, **ERRORS}, summary="Change the store's settings"
 )
 def patch_settings(request, store_id: int, payload: SettingsPatch):
-    changes = payload.model_dump(exclude_unset=True, exclude_none=True)
+    changes = {  # null means "no change", except for the ageing alert, where it turns the alert off
+        name: value
+        for name, value in payload.model_dump(exclude_unset=True).items()
+        if value is not None or name == "ageing_alert_hours"
+    }
     if "notification_recipients" in changes:
         changes["notification_recipients"] = [str(e) for e in changes["notification_recipients"]]
     settings = services.update_settings(request.auth.account.pk, store_id, changes, _actor(request))

@@ -1,5 +1,6 @@
 """Fulfilment: the provider account, the submission outbox (one row per order generation), parcels with
-tracking, and each provider's circuit breaker."""
+tracking, each provider's circuit breaker, per-item overrides made before a retry, and the outbound webhook
+(a custom store's endpoint and its delivery outbox)."""
 
 from django.db import models
 
@@ -60,6 +61,14 @@ class Submission(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     polled_at = models.DateTimeField(null=True, blank=True)
+    retried_as = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A failed submission's retry: the new generation that took its items",
+    )
 
     class Meta:
         constraints = [
@@ -109,3 +118,65 @@ class ProviderBreaker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} breaker"
+
+
+class ItemOverride(models.Model):
+    """This order's item goes to the provider with another product and/or files than its connection's (an edit
+    made after the provider refused the order; the store-wide connection is left alone)."""
+
+    item = models.OneToOneField(OrderItem, on_delete=models.CASCADE, related_name="fulfilment_override")
+    provider_product_uid = models.CharField(max_length=300, blank=True, help_text="Blank: the connection's")
+    files = models.JSONField(default=dict, blank=True, help_text="{area: url}; empty: the connection's")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Override of item {self.item_id}"
+
+
+class OutboundWebhook(models.Model):
+    """A custom store's endpoint for order status changes (Standard Webhooks signing; the secret is encrypted)."""
+
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="outbound_webhook")
+    url = models.URLField(max_length=500)
+    secret_encrypted = models.TextField()
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Webhook of {self.store} to {self.url}"
+
+
+class OutboundDelivery(models.Model):
+    """The outbound outbox: one event for one endpoint, written with the change it reports, sent by a task."""
+
+    class State(models.TextChoices):
+        PENDING = "pending"  # to send (again, after a backoff)
+        SENDING = "sending"  # claimed by a worker under a lease
+        DELIVERED = "delivered"  # the receiver answered 2xx
+        FAILED = "failed"  # gave up after the last attempt
+
+    webhook = models.ForeignKey(OutboundWebhook, on_delete=models.CASCADE, related_name="deliveries")
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="outbound_deliveries")
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    message_id = models.CharField(
+        max_length=40, unique=True, help_text="webhook-id: the same on every attempt"
+    )
+    event = models.CharField(max_length=50)
+    payload = models.JSONField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The receiver's last answer"
+    )
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbound_due")]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.message_id} ({self.state})"

@@ -64,22 +64,34 @@ def released_items(submission: Submission):
         submission.order.items.filter(
             release_generation=submission.generation, state=rules.ItemState.CONNECTED
         )
-        .select_related("connection")
+        .select_related("connection", "fulfilment_override")
         .order_by("pk")
+    )
+
+
+def product_and_files(item) -> tuple[str, dict[str, str]]:
+    """What the provider makes for this item: its connection's product and files, unless this order's item
+    was given another product or files (ItemOverride, made before a retry)."""
+    product_uid, files = item.connection.provider_product_uid, item.connection.files
+    override = getattr(item, "fulfilment_override", None)
+    if override is not None:
+        product_uid, files = override.provider_product_uid or product_uid, override.files or files
+    return product_uid, files
+
+
+def _new_item(item) -> NewItem:
+    product_uid, files = product_and_files(item)
+    return NewItem(
+        item_reference_id=str(item.pk),
+        product_uid=product_uid,
+        quantity=item.quantity,
+        files=tuple((area, url) for area, url in sorted(files.items())),
     )
 
 
 def new_order(submission: Submission) -> NewOrder:
     order = submission.order
-    items = [
-        NewItem(
-            item_reference_id=str(item.pk),
-            product_uid=item.connection.provider_product_uid,
-            quantity=item.quantity,
-            files=tuple((area, url) for area, url in sorted(item.connection.files.items())),
-        )
-        for item in released_items(submission)
-    ]
+    items = [_new_item(item) for item in released_items(submission)]
     if not items:
         raise PermanentError(None, "Nothing to send: no connected item in this part of the order")
     method = StoreSettings.objects.filter(store_id=order.store_id).values_list(

@@ -85,6 +85,14 @@ def cancel_submission_task(submission_id: int) -> str:
     return cancel_at_provider(submission_id)
 
 
+@task()
+def deliver_outbound_webhooks_task() -> dict:
+    """Post due outbound webhook events to custom stores (the scheduler re-runs this; the rows make it safe)."""
+    from printbridge.fulfilment.services.outbound_delivery import deliver_due
+
+    return deliver_due().outcomes
+
+
 def kick_sync(store_id: int) -> None:
     """Queue one sync of the store unless one is queued already (called after the webhook's commit)."""
     if not scheduling.request_sync(store_id):

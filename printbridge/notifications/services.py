@@ -1,16 +1,18 @@
-"""Merchant e-mails. Queued after commit; sent by a task, so a mail server outage never blocks an import."""
+"""Merchant e-mails. Each one is a Notification row written in the transaction that decided it and sent after
+commit by a task, so a mail server outage never blocks an import; the scheduler retries what failed."""
 
 from __future__ import annotations
 
 from functools import partial
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from printbridge.stores.models import Membership, Store
+from printbridge.notifications.models import Notification
+from printbridge.orders import rules
+from printbridge.stores.models import Membership, Store, StoreSettings
+
+Kind = Notification.Kind
 
 
 def recipients_for(store: Store) -> list[str]:
@@ -22,43 +24,52 @@ def recipients_for(store: Store) -> list[str]:
     return sorted({m.user.email for m in owners.select_related("user") if m.user.email})
 
 
-def queue_action_required(order) -> None:
-    from printbridge.notifications.tasks import send_action_required_task
-
-    transaction.on_commit(partial(send_action_required_task.enqueue, order.pk))
-
-
-def build_action_required(order, recipients: list[str]) -> EmailMultiAlternatives:
-    context = {
-        "order": order,
-        "items": order.items.filter(state="not_connected"),
-        "url": f"{settings.PRINTBRIDGE_BASE_URL}{reverse('order', args=[order.pk])}",
-    }
-    message = EmailMultiAlternatives(
-        subject=f"Order #{order.number} requires action",
-        body=render_to_string("notifications/action_required.txt", context),
-        to=recipients,
-    )
-    message.attach_alternative(render_to_string("notifications/action_required.html", context), "text/html")
-    return message
+def queue_action_required(order) -> Notification | None:
+    """'Order #N requires action' at once when the store e-mails each order; batched stores get a digest."""
+    mode = StoreSettings.objects.filter(store_id=order.store_id).values_list("email_mode", flat=True).first()
+    if mode != StoreSettings.EmailMode.EACH_ORDER:  # fresh: a cached store.settings may be stale
+        return None
+    return queue(Kind.ACTION_REQUIRED, order.store, f"order:{order.pk}", order=order)
 
 
-def queue_submission_failed(order, reason: str) -> None:
-    from printbridge.notifications.tasks import send_submission_failed_task
+def queue_submission_failed(order, reason: str) -> Notification | None:
+    """'Order #N could not be sent to Gelato', always at once. Each failure of the order is its own e-mail."""
+    failures = Notification.objects.filter(kind=Kind.SUBMISSION_FAILED, order=order).count()
+    key = f"failed:{order.pk}:{failures + 1}"
+    return queue(Kind.SUBMISSION_FAILED, order.store, key, order=order, context={"reason": reason})
 
-    transaction.on_commit(partial(send_submission_failed_task.enqueue, order.pk, reason))
+
+def queue(kind: str, store: Store, period_key: str, **fields) -> Notification | None:
+    """Write the e-mail's row (once per kind, store and period key) and send it after commit.
+
+    Returns None when the row exists already: another run decided this e-mail first."""
+    row = create_once(kind, store, period_key, **fields)
+    if row is not None and row.status == Notification.Status.PENDING:
+        transaction.on_commit(partial(_enqueue_send, row.pk))
+    return row
 
 
-def build_submission_failed(order, reason: str, recipients: list[str]) -> EmailMultiAlternatives:
-    context = {
-        "order": order,
-        "reason": reason,
-        "url": f"{settings.PRINTBRIDGE_BASE_URL}{reverse('order', args=[order.pk])}",
-    }
-    message = EmailMultiAlternatives(
-        subject=f"Order #{order.number} could not be sent to Gelato",
-        body=render_to_string("notifications/submission_failed.txt", context),
-        to=recipients,
-    )
-    message.attach_alternative(render_to_string("notifications/submission_failed.html", context), "text/html")
-    return message
+def create_once(kind: str, store: Store, period_key: str, **fields) -> Notification | None:
+    """The row, due now; None when (kind, store, period key) has one already."""
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(
+                account_id=store.account_id,
+                store=store,
+                kind=kind,
+                period_key=period_key,
+                next_attempt_at=timezone.now(),
+                **fields,
+            )
+    except IntegrityError:
+        return None
+
+
+def _enqueue_send(notification_id: int) -> None:
+    from printbridge.notifications.tasks import send_notification_task
+
+    send_notification_task.enqueue(notification_id)
+
+
+def still_waiting(order) -> bool:
+    return order is not None and order.status == rules.OrderStatus.NOT_CONNECTED

@@ -1,44 +1,30 @@
+"""E-mail tasks. Each calls one service; the Notification rows make re-runs safe (a row is claimed under a
+lease and a period's digest or an order's alert is decided once)."""
+
 from django_tasks import task
 
-from printbridge.notifications.services import build_action_required, build_submission_failed, recipients_for
-from printbridge.orders import events
-from printbridge.orders.models import Order, OrderEvent
+from printbridge.notifications import ageing, delivery, digests
 
 
 @task()
-def send_action_required_task(order_id: int) -> int:
-    """E-mail that an order requires action, unless it no longer does. Returns the number of recipients."""
-    order = Order.objects.select_related("store__settings").get(pk=order_id)
-    if order.status != "not_connected":
-        return 0
-    recipients = recipients_for(order.store)
-    if not recipients:
-        return 0
-    build_action_required(order, recipients).send()
-    events.record(
-        OrderEvent.Type.NOTIFICATION_SENT,
-        f"E-mailed 'Order #{order.number} requires action' to {len(recipients)}",
-        events.SYSTEM,
-        store=order.store,
-        order=order,
-        recipients=recipients,
-    )
-    return len(recipients)
+def send_notification_task(notification_id: int) -> str:
+    """Send one queued e-mail (queued after the commit that decided it)."""
+    return delivery.send_notification(notification_id)
 
 
 @task()
-def send_submission_failed_task(order_id: int, reason: str) -> int:
-    order = Order.objects.select_related("store__settings").get(pk=order_id)
-    recipients = recipients_for(order.store)
-    if not recipients:
-        return 0
-    build_submission_failed(order, reason, recipients).send()
-    events.record(
-        OrderEvent.Type.NOTIFICATION_SENT,
-        f"E-mailed 'Order #{order.number} could not be sent to Gelato'",
-        events.SYSTEM,
-        store=order.store,
-        order=order,
-        recipients=recipients,
-    )
-    return len(recipients)
+def send_due_notifications_task() -> dict:
+    """Retry e-mails whose send failed (SMTP down) once their wait is over, and any whose task was lost."""
+    return delivery.send_due()
+
+
+@task()
+def queue_digests_task() -> int:
+    """Decide the hourly and daily digests of the periods that just ended."""
+    return digests.queue_digests()
+
+
+@task()
+def queue_ageing_alerts_task() -> int:
+    """Alert once about each order waiting longer than its store's threshold."""
+    return ageing.queue_ageing_alerts()

@@ -61,6 +61,7 @@ class Store(models.Model):
 
 
 DELAY_HOURS = (6, 12, 24, 48, 72)
+AGEING_ALERT_MAX_HOURS = 720  # 30 days
 DEFAULT_PAID_STATUS_IDS = [11, 9]  # Awaiting Fulfillment, Awaiting Shipment
 
 
@@ -74,6 +75,11 @@ class StoreSettings(models.Model):
         HOLD_ALL = "hold_all", "Hold the whole order until every item is resolved"
         SHIP_CONNECTED_NOW = "ship_connected_now", "Send connected items at once; the rest waits"
 
+    class EmailMode(models.TextChoices):
+        EACH_ORDER = "each_order", "Each order"
+        HOURLY = "hourly", "Hourly batch"
+        DAILY = "daily", "Daily digest"
+
     store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="settings")
     import_not_connected = models.BooleanField(default=False)
     approval_mode = models.CharField(
@@ -86,6 +92,17 @@ class StoreSettings(models.Model):
         max_length=20, choices=PartialRelease.choices, default=PartialRelease.HOLD_ALL
     )
     notification_recipients = models.JSONField(default=list, blank=True)
+    email_mode = models.CharField(
+        max_length=12,
+        choices=EmailMode.choices,
+        default=EmailMode.EACH_ORDER,
+        help_text="How 'requires action' e-mails go out: one per order, or an hourly or daily summary",
+    )
+    ageing_alert_hours = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="E-mail once when an order has waited (Not connected) this many hours; blank: off",
+    )
     shipment_method_uid = models.CharField(
         max_length=100,
         blank=True,

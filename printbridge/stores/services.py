@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from printbridge.orders import events, rules
 from printbridge.orders.errors import InvalidInput, NotFound
 from printbridge.orders.models import OrderEvent
 from printbridge.stores.models import (
+    AGEING_ALERT_MAX_HOURS,
     DELAY_HOURS,
     Account,
     ApiToken,
@@ -31,7 +33,12 @@ SETTINGS_FIELDS = (
     "approval_delay_hours",
     "partial_release",
     "notification_recipients",
+    "email_mode",
+    "ageing_alert_hours",
+    "shipment_method_uid",
 )
+MAX_RECIPIENTS = 20
+SHIPMENT_METHOD = re.compile(r"[A-Za-z0-9_-]{0,100}")
 
 
 @transaction.atomic
@@ -126,11 +133,14 @@ def _validate(settings: StoreSettings) -> None:
         )
     if settings.partial_release not in StoreSettings.PartialRelease.values:
         raise InvalidInput("Unknown partial-release policy", field="partial_release")
-    recipients = settings.notification_recipients
-    if not isinstance(recipients, list) or not all(_is_email(r) for r in recipients):
+    if not isinstance(settings.shipment_method_uid, str) or not SHIPMENT_METHOD.fullmatch(
+        settings.shipment_method_uid
+    ):
         raise InvalidInput(
-            "Notification recipients must be a list of e-mail addresses", field="notification_recipients"
+            "The shipment method is letters, digits, '-' and '_' only (up to 100)",
+            field="shipment_method_uid",
         )
+    _validate_notifications(settings)
     policy = rules.StorePolicy(
         settings.import_not_connected,
         rules.ApprovalMode(settings.approval_mode),
@@ -140,6 +150,28 @@ def _validate(settings: StoreSettings) -> None:
     error = rules.policy_error(policy)
     if error:
         raise InvalidInput(error, field="partial_release")
+
+
+def _validate_notifications(settings: StoreSettings) -> None:
+    recipients = settings.notification_recipients
+    if not isinstance(recipients, list) or not all(_is_email(r) for r in recipients):
+        raise InvalidInput(
+            "Notification recipients must be a list of e-mail addresses", field="notification_recipients"
+        )
+    if len(recipients) > MAX_RECIPIENTS:
+        raise InvalidInput(
+            f"At most {MAX_RECIPIENTS} notification recipients", field="notification_recipients"
+        )
+    if settings.email_mode not in StoreSettings.EmailMode.values:
+        raise InvalidInput("Unknown e-mail mode", field="email_mode")
+    hours = settings.ageing_alert_hours
+    if hours is not None and (
+        isinstance(hours, bool) or not isinstance(hours, int) or not 1 <= hours <= AGEING_ALERT_MAX_HOURS
+    ):
+        raise InvalidInput(
+            f"The ageing alert is 1 to {AGEING_ALERT_MAX_HOURS} hours, or blank for none",
+            field="ageing_alert_hours",
+        )
 
 
 def _is_email(value: object) -> bool:

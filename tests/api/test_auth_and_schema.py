@@ -31,6 +31,12 @@ OPERATIONS = {
     ("post", "/api/v1/orders/{order_id}/items/{item_id}/ignore"),
     ("post", "/api/v1/orders/{order_id}/approve"),
     ("post", "/api/v1/orders/approve"),
+    ("patch", "/api/v1/orders/{order_id}/shipping-address"),
+    ("put", "/api/v1/orders/{order_id}/items/{item_id}/fulfilment"),
+    ("post", "/api/v1/orders/{order_id}/retry"),
+    ("put", "/api/v1/stores/{store_id}/outbound-webhook"),
+    ("get", "/api/v1/stores/{store_id}/outbound-webhook"),
+    ("delete", "/api/v1/stores/{store_id}/outbound-webhook"),
     ("get", "/api/v1/connections"),
     ("post", "/api/v1/connections"),
     ("delete", "/api/v1/connections/{connection_id}"),
@@ -231,6 +237,37 @@ CROSS_TENANT = {
         "No such connection",
     ),
     "apply ignore rule": ("post", "/reevaluate/apply", {"ignore_rule_id": "t.rule"}, "No such ignore rule"),
+    "edit shipping address": (
+        "patch",
+        "/orders/{t.order.pk}/shipping-address",
+        {"city": "X"},
+        "No such order",
+    ),
+    "fix item fulfilment": (
+        "put",
+        "/orders/{t.order.pk}/items/{t.item.pk}/fulfilment",
+        {"provider_product_uid": "uid"},
+        "No such order",
+    ),
+    "retry": ("post", "/orders/{t.order.pk}/retry", {}, "No such order"),
+    "set outbound webhook": (
+        "put",
+        "/stores/{t.store.pk}/outbound-webhook",
+        {"url": "https://shop.example.com/hooks"},
+        "No such store",
+    ),
+    "get outbound webhook": (
+        "get",
+        "/stores/{t.store.pk}/outbound-webhook",
+        None,
+        "This store has no outbound webhook",
+    ),
+    "delete outbound webhook": (
+        "delete",
+        "/stores/{t.store.pk}/outbound-webhook",
+        None,
+        "This store has no outbound webhook",
+    ),
 }
 
 

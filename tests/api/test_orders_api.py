@@ -151,7 +151,8 @@ def test_detail_shows_each_items_state_and_why(store, held, actor, api):
     body = response.json()
     placed.refresh_from_db()
     assert response.status_code == 200
-    assert {k: v for k, v in body.items() if k not in ("items", "events")} == {
+    assert body["fulfilment"] == {"submissions": [], "parcels": [], "overrides": []}
+    assert {k: v for k, v in body.items() if k not in ("items", "events", "fulfilment")} == {
         **summary(placed),
         "subtotal": "10.00",
         "shipping_address": placed.shipping_address,

@@ -16,6 +16,9 @@ DEFAULT_SETTINGS = {
     "approval_delay_hours": 24,
     "partial_release": "hold_all",
     "notification_recipients": [],
+    "email_mode": "each_order",
+    "ageing_alert_hours": None,
+    "shipment_method_uid": "",
 }
 
 

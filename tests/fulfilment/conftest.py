@@ -5,6 +5,7 @@ from printbridge.integrations.gelato.emulator import GelatoEmulator, GelatoEmula
 from printbridge.orders import events
 from printbridge.orders.services import VariantRef, create_connection, import_order
 from tests.conftest import NOW, item, order
+from tests.fulfilment.webhook_receiver import endpoint  # noqa: F401 - a custom store's webhook endpoint
 from tests.ingestion.conftest import _keys  # noqa: F401 - autouse: a fresh key file per test
 from tests.ingestion.emulated import emulated  # noqa: F401 - the BigCommerce store fixture
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from printbridge.fulfilment import provider
 from printbridge.fulfilment.models import Submission
+from printbridge.fulfilment.services.outbound_delivery import record_order_change
 from printbridge.integrations.errors import IntegrationError
 from printbridge.integrations.gelato.errors import AlreadyPrinted
 from printbridge.orders import events, rules
@@ -19,11 +20,14 @@ Event = OrderEvent.Type
 
 def request_cancel(order: Order) -> list[int]:
     """Called in the cancelling transaction: unsent parts are cancelled now; sent ones are cancelled at the
-    provider after commit. Returns the submissions to cancel at the provider."""
+    provider after commit. Returns the submissions to cancel at the provider. An order the store cancelled
+    before fulfilment is Cancelled already: its outbound webhook event is written here, in the same transaction."""
     Submission.objects.filter(order=order).update(cancel_requested=True)
     Submission.objects.filter(order=order, state=Submission.State.PENDING).update(
         state=Submission.State.CANCELLED
     )
+    if order.status == rules.OrderStatus.CANCELLED:
+        record_order_change(order)
     sent = list(
         Submission.objects.filter(
             order=order, state__in=[Submission.State.SENT, Submission.State.SENDING]
@@ -59,7 +63,8 @@ def _cancelled(submission: Submission) -> None:
         state=Submission.State.CANCELLED, provider_status="canceled"
     )
     order = Order.objects.select_for_update(of=("self",)).get(pk=submission.order_id)
-    set_status(order, rules.OrderStatus.CANCELLED, timezone.now())
+    if set_status(order, rules.OrderStatus.CANCELLED, timezone.now()):
+        record_order_change(order)
     events.record(
         Event.PROVIDER_CANCELLED,
         f"Cancelled at Gelato (order {submission.provider_order_id})",

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from printbridge.fulfilment import breaker, provider
 from printbridge.fulfilment.models import Submission
+from printbridge.fulfilment.services.outbound_delivery import record_order_change
 from printbridge.ingestion.services.sync import backoff_seconds
 from printbridge.integrations.errors import PermanentError, RateLimited, RetryableError
 from printbridge.orders import events, rules
@@ -116,7 +117,8 @@ def _mark_sent(submission: Submission, placed) -> None:
         last_error="",
     )
     order = submission.order.__class__.objects.select_for_update(of=("self",)).get(pk=submission.order_id)
-    set_status(order, rules.OrderStatus.SUBMITTED, timezone.now())
+    if set_status(order, rules.OrderStatus.SUBMITTED, timezone.now()):
+        record_order_change(order)
     if Submission.objects.filter(pk=submission.pk, cancel_requested=True).exists():
         from printbridge.jobs.tasks import cancel_submission_task
 
@@ -148,7 +150,8 @@ def _fail(submission: Submission, exc: PermanentError) -> None:
         state=Submission.State.FAILED, lease_until=None, last_error=str(message)[:1000]
     )
     order = submission.order.__class__.objects.select_for_update(of=("self",)).get(pk=submission.order_id)
-    set_status(order, rules.OrderStatus.FAILED, timezone.now())
+    if set_status(order, rules.OrderStatus.FAILED, timezone.now()):
+        record_order_change(order)
     events.record(
         Event.SUBMISSION_FAILED,
         f"Gelato refused the order: {message}"[:500],

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from printbridge.fulfilment import provider
 from printbridge.fulfilment.models import Parcel, Submission
+from printbridge.fulfilment.outbound.payloads import PARCEL_SHIPPED
+from printbridge.fulfilment.services.outbound_delivery import record_order_change
 from printbridge.integrations.errors import IntegrationError
 from printbridge.orders import events, rules
 from printbridge.orders.models import Order, OrderEvent
@@ -58,7 +60,9 @@ def apply(submission: Submission, placed, now: datetime | None = None) -> list[P
         provider_status=placed.fulfillment_status, polled_at=now
     )
     submission.provider_status = placed.fulfillment_status
-    _move_order(order, now)
+    moved = _move_order(order, now)
+    if moved or new:  # another parcel without a change of status is news for the store too
+        record_order_change(order, None if moved else PARCEL_SHIPPED)
     if new:
         codes = sorted({p.tracking_code for p in new})
         events.record(
@@ -100,26 +104,28 @@ def _submission_progress(submission: Submission) -> rules.OrderStatus | None:
     return PROGRESS.get(submission.provider_status)
 
 
-def _move_order(order: Order, now: datetime) -> None:
+def _move_order(order: Order, now: datetime) -> bool:
     """The order is as far as its least advanced part; some items shipped → partially shipped."""
     subs = list(Submission.objects.filter(order=order, state=Submission.State.SENT))
     progress = [p for p in (_submission_progress(s) for s in subs) if p]
     if not progress or order.status == rules.OrderStatus.NOT_CONNECTED:
-        return
+        return False
     least = min(progress, key=_RANK.index)
     shipped_any = Parcel.objects.filter(submission__order=order).exists()
     if least in (rules.OrderStatus.SUBMITTED, rules.OrderStatus.IN_PRODUCTION) and shipped_any:
         least = rules.OrderStatus.PARTIALLY_SHIPPED
     before = order.get_status_display()
-    if set_status(order, least, now):
-        events.record(
-            Event.ORDER_STATUS_CHANGED,
-            f"{before} → {order.get_status_display()}",
-            ACTOR,
-            store=order.store,
-            order=order,
-            status=order.status,
-        )
+    if not set_status(order, least, now):
+        return False
+    events.record(
+        Event.ORDER_STATUS_CHANGED,
+        f"{before} → {order.get_status_display()}",
+        ACTOR,
+        store=order.store,
+        order=order,
+        status=order.status,
+    )
+    return True
 
 
 def poll_open(now: datetime | None = None, limit: int = 100) -> int:

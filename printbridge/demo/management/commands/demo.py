@@ -8,12 +8,12 @@ from django.core.management.base import BaseCommand
 from printbridge.demo import bigcommerce_demo, gelato_demo
 from printbridge.demo.seed import ACCOUNT_NAME, DEMO_EMAIL, DEMO_PASSWORD
 from printbridge.demo.stack import Stack
+from printbridge.notifications.smtp_sink import wait_until_listening
 from printbridge.stores.models import Account
 
-# The demo keeps sent e-mail as files under var/mail unless a mail server is configured.
-DEMO_ENV = {
-    "EMAIL_BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-}
+# The demo sends e-mail over SMTP to its own mail sink (aiosmtpd on 127.0.0.1, every message kept in the maildir
+# var/mailsink) unless EMAIL_HOST names a mail server; the Mail page (/mail/) shows what was sent.
+DEMO_ENV = {"EMAIL_BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")}
 
 
 class Command(BaseCommand):
@@ -33,16 +33,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--gelato-port", type=int, default=int(os.environ.get("PRINTBRIDGE_DEMO_GELATO_PORT", 8200))
         )
+        parser.add_argument(
+            "--smtp-port", type=int, default=int(os.environ.get("PRINTBRIDGE_DEMO_SMTP_PORT", 1025))
+        )
         parser.add_argument("--check", action="store_true", help="Start everything, check it answers, stop")
 
-    def handle(self, *args, address, emulator_port, gelato_port, orders_per_minute, check=False, **options):
+    def handle(
+        self, *args, address, emulator_port, gelato_port, orders_per_minute, smtp_port, check=False, **options
+    ):
         base_url = f"http://{address}"
         settings.PRINTBRIDGE_BASE_URL = base_url
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo")
         account = Account.objects.get(name=ACCOUNT_NAME)
-        stack = Stack(env={**DEMO_ENV, "PRINTBRIDGE_BASE_URL": base_url})
+        stack = Stack(env={**DEMO_ENV, **self._mail_env(smtp_port), "PRINTBRIDGE_BASE_URL": base_url})
         try:
+            self._start_mailsink(stack, smtp_port)
             self._start(stack, account, address, emulator_port, orders_per_minute)
             stack.start(
                 "gelato",
@@ -62,6 +68,18 @@ class Command(BaseCommand):
                 self._supervise(stack)
         finally:
             stack.stop()
+
+    def _mail_env(self, smtp_port: int) -> dict[str, str]:
+        if os.environ.get("EMAIL_HOST"):
+            return {}
+        return {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port)}
+
+    def _start_mailsink(self, stack, smtp_port: int) -> None:
+        """The local SMTP server the demo's e-mails go to (not started when EMAIL_HOST names a server)."""
+        if os.environ.get("EMAIL_HOST"):
+            return
+        stack.start("mailsink", "mailsink", "--port", str(smtp_port))
+        wait_until_listening("127.0.0.1", smtp_port)
 
     def _start(self, stack, account, address, emulator_port, orders_per_minute):
         first = bigcommerce_demo.first_order_id(account)
@@ -97,6 +115,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"BigCommerce emulator: http://127.0.0.1:{emulator_port}/_emulator/stores "
             "(orders arrive by webhook every few seconds)"
+        )
+        self.stdout.write(
+            f"E-mails sent: http://{address}/mail/ (delivered over SMTP to the demo's mail sink)"
         )
         self.stdout.write("Press Ctrl-C to stop.\n")
 

@@ -6,6 +6,7 @@
     emu.orders            # {gelato order id: dict as GET /v4/orders/{id} returns it}
     emu.requests          # [(method, path_with_query)] seen
     emu.advance(order_id, "printed")
+    emu.step(order_id)    # only the next step: with split_shipments, the first parcel alone
     emu.faults.fail_next(500, after_effect=True); emu.faults.outage(5)
     emu.stop()
 

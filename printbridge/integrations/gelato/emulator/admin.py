@@ -30,6 +30,7 @@ def build_router() -> Router:
     router.add("PUT", "/_emulator/accounts/{api_key}", update_account)
     router.add("GET", "/_emulator/orders", list_orders)
     router.add("POST", "/_emulator/orders/{order_id}/advance", advance)
+    router.add("POST", "/_emulator/orders/{order_id}/step", step)
     router.add("GET", "/_emulator/requests", requests)
     router.add("GET", "/_emulator/webhook_log", webhook_log)
     router.add("POST", "/_emulator/faults/{kind}", add_fault)
@@ -74,6 +75,12 @@ def list_orders(request: Request) -> Reply:
 def advance(request: Request) -> Reply:
     order_id = request.params["order_id"]
     _call(request.emulator.advance, order_id, request.json_object().get("status"))
+    return Reply(200, request.emulator.orders[order_id])
+
+
+def step(request: Request) -> Reply:
+    order_id = request.params["order_id"]
+    _call(request.emulator.step, order_id)
     return Reply(200, request.emulator.orders[order_id])
 
 

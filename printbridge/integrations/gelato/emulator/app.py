@@ -164,6 +164,10 @@ class GelatoEmulator:
         """Move an order along the production clock now, firing a webhook per status change."""
         self.book.advance(order_id, to_status)
 
+    def step(self, order_id: str) -> str:
+        """Run the order's next production step now (one parcel at a time); returns the order's status."""
+        return self.book.step(order_id)
+
     def pending_webhooks(self) -> int:
         """Webhook deliveries still queued (first attempts, retries and held-back events)."""
         return self._webhooks.pending()

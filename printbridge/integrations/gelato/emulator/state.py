@@ -136,19 +136,31 @@ class OrderBook:
         if to_status not in FLOW[1:]:
             raise ValueError(f"to_status must be one of {', '.join(FLOW[1:])}, not {to_status!r}")
         with self.lock:
-            record = self._records.get(order_id)
-            if record is None:
-                raise KeyError(order_id)
-            if record.order["orderType"] == "draft" or record.next_step < 0:
-                raise ValueError(
-                    f"order {order_id} is {record.order['fulfillmentStatus']}: it does not move on"
-                )
+            record = self._movable(order_id)
             ran = False
             while RANK[record.order["fulfillmentStatus"]] < RANK[to_status]:
                 self._run_step(record)
                 ran = True
             if ran:
                 self._schedule_next(record)
+
+    def step(self, order_id: str) -> str:
+        """Run the order's next step now (so one parcel ships at a time); returns the order's status."""
+        with self.lock:
+            record = self._movable(order_id)
+            if record.next_step >= len(record.steps):
+                raise ValueError(f"order {order_id} is {record.order['fulfillmentStatus']}: no step is left")
+            self._run_step(record)
+            self._schedule_next(record)
+            return str(record.order["fulfillmentStatus"])
+
+    def _movable(self, order_id: str) -> _Record:
+        record = self._records.get(order_id)
+        if record is None:
+            raise KeyError(order_id)
+        if record.order["orderType"] == "draft" or record.next_step < 0:
+            raise ValueError(f"order {order_id} is {record.order['fulfillmentStatus']}: it does not move on")
+        return record
 
     def _start_clock(self, record: _Record) -> None:
         count = len(record.order["items"])

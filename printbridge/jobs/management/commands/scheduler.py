@@ -7,6 +7,7 @@ from django.db import close_old_connections
 
 from printbridge.ingestion.services import scheduling
 from printbridge.jobs import tasks
+from printbridge.notifications import tasks as mail_tasks
 
 logger = logging.getLogger("printbridge.scheduler")
 
@@ -48,20 +49,50 @@ def enqueue_polling() -> int:
     return 0
 
 
+def enqueue_digests() -> int:
+    mail_tasks.queue_digests_task.enqueue()
+    return 0
+
+
+def enqueue_ageing_alerts() -> int:
+    mail_tasks.queue_ageing_alerts_task.enqueue()
+    return 0
+
+
+def enqueue_mail_retries() -> int:
+    mail_tasks.send_due_notifications_task.enqueue()
+    return 0
+
+
+def enqueue_outbound_deliveries() -> int:
+    """Outbound webhook events whose next attempt is due (a queued task is kicked only when there are some)."""
+    from printbridge.fulfilment.services.outbound_delivery import has_due
+
+    if not has_due():
+        return 0
+    tasks.deliver_outbound_webhooks_task.enqueue()
+    return 1
+
+
 # (what, seconds between runs)
 SCHEDULE = [
     (enqueue_sending, 5),
+    (enqueue_outbound_deliveries, 5),
     (enqueue_polling, 60),
     (kick_due_syncs, 2),
     (enqueue_reconciliations, 30),
     (enqueue_hook_checks, 300),
     (enqueue_releases, 60),
+    (enqueue_digests, 60),  # hourly batches at :00, daily digests at PRINTBRIDGE_DIGEST_HOUR, once per period
+    (enqueue_ageing_alerts, 300),
+    (enqueue_mail_retries, 30),
 ]
 
 
 class Command(BaseCommand):
     help = (
-        "Periodic work: kick syncs with due work, reconcile stores, check webhooks, release delayed orders."
+        "Periodic work: kick syncs with due work, reconcile stores, check webhooks, release delayed orders, "
+        "send e-mail digests and ageing alerts, retry e-mails that failed."
     )
 
     def add_arguments(self, parser):
