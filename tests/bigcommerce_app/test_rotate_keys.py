@@ -42,13 +42,14 @@ def two_stores(db):
     return install("abc123"), install("bbb222")
 
 
+COUNTS = "2 BigCommerce connection(s), 0 provider account(s), 0 outbound webhook(s)"
 EXPECTED = [("token-abc123", "webhook-secret-abc123"), ("token-bbb222", "webhook-secret-bbb222")]
 
 
 def test_rotation_reencrypts_every_row_under_the_new_key(two_stores):
     [old_key] = key_lines()
     before = rows()
-    assert rotate() == "Re-encrypted 2 BigCommerce connection(s) under the new key\n"
+    assert rotate() == "Re-encrypted 2 row(s) with secrets under the new key: " + COUNTS + "\n"
     new_key, kept = key_lines()
     assert kept == old_key
     assert new_key != old_key
@@ -86,7 +87,7 @@ def test_drop_old_leaves_only_the_new_key_and_every_row_readable(two_stores):
     rotate()
     newest = key_lines()[0]
     assert rotate("--drop-old").splitlines() == [
-        "Re-encrypted 2 BigCommerce connection(s) under the new key",
+        "Re-encrypted 2 row(s) with secrets under the new key: " + COUNTS + "",
         "Dropped 2 old key(s); the key file holds the new key only",
     ]
     [only] = key_lines()
@@ -123,12 +124,41 @@ def test_keys_from_the_environment_are_not_rewritten(two_stores, monkeypatch):
     crypto.reset_cache()
     with pytest.raises(CommandError, match="PRINTBRIDGE_FERNET_KEYS"):
         rotate()
-    assert rotate("--reencrypt-only") == "Re-encrypted 2 BigCommerce connection(s) under the new key\n"
+    assert (
+        rotate("--reencrypt-only") == "Re-encrypted 2 row(s) with secrets under the new key: " + COUNTS + "\n"
+    )
     assert plaintexts(Fernet(new_key.encode())) == EXPECTED
 
 
 def test_printbridge_rotate_keys_alias(two_stores, capsys):
     assert cli.ALIASES["rotate-keys"] == ["rotate_keys"]
     assert cli.main(["printbridge", "rotate-keys"]) == 0
-    assert capsys.readouterr().out == "Re-encrypted 2 BigCommerce connection(s) under the new key\n"
+    assert capsys.readouterr().out == "Re-encrypted 2 row(s) with secrets under the new key: " + COUNTS + "\n"
     assert len(key_lines()) == 2
+
+
+def test_provider_keys_and_outbound_webhook_secrets_are_rotated_too(two_stores, settings):
+    from printbridge.fulfilment.models import OutboundWebhook, ProviderAccount
+    from printbridge.fulfilment.services.accounts import _save
+    from printbridge.fulfilment.services.outbound import save_outbound_webhook
+    from printbridge.orders import events
+    from printbridge.stores.services import create_account, create_store
+
+    settings.PRINTBRIDGE_ALLOW_LOOPBACK_WEBHOOKS = True
+    account, user = create_account("Keyed Prints", "keys@example.com", "s3cret-pass")
+    actor = events.Actor.for_user(user)
+    _save(account, "gelato-key-1", "http://127.0.0.1:9", "http://127.0.0.1:9", actor)
+    custom = create_store(account, "Custom shop", "custom", actor).store
+    secret = save_outbound_webhook(account.pk, custom.pk, "http://127.0.0.1:9/hook", actor).secret
+    assert rotate() == (
+        "Re-encrypted 4 row(s) with secrets under the new key: "
+        "2 BigCommerce connection(s), 1 provider account(s), 1 outbound webhook(s)\n"
+    )
+    rotate("--drop-old")
+    [only] = key_lines()
+    provider = ProviderAccount.objects.get(account=account)
+    assert Fernet(only.encode()).decrypt(provider.api_key_encrypted.encode()) == b"gelato-key-1"
+    hook = OutboundWebhook.objects.get(store=custom)
+    assert Fernet(only.encode()).decrypt(hook.secret_encrypted.encode()).decode() == secret
+    rotated = OrderEvent.objects.filter(type="store_key_rotated", account_id=account.pk)
+    assert sorted(rotated.values_list("store_id", flat=True), key=str) == sorted([None, custom.pk] * 2, key=str)

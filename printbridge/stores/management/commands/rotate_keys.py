@@ -27,8 +27,14 @@ class Command(BaseCommand):
             result = key_rotation.rotate_keys(new_key=not reencrypt_only, drop_old=drop_old)
         except (crypto.SecretUnreadable, RuntimeError) as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(f"Re-encrypted {result.rows} BigCommerce connection(s) under the new key")
+        self.stdout.write(
+            f"Re-encrypted {result.rows} row(s) with secrets under the new key: {_counts(result)}"
+        )
         if drop_old:
             self.stdout.write(
                 f"Dropped {result.dropped_keys} old key(s); the key file holds the new key only"
             )
+
+
+def _counts(result: key_rotation.Rotation) -> str:
+    return ", ".join(f"{count} {name}(s)" for name, count in result.by_model.items())
