@@ -308,14 +308,17 @@ def test_an_item_of_another_order_is_not_found(bad_file_order, store, account, a
     assert snapshot(bad_file_order.pk) == before
 
 
-def test_a_failed_order_cancelled_in_the_store_is_not_retried(ready_order, gelato, account, actor):
+def test_a_failed_order_cancelled_in_the_store_is_cancelled_and_not_retried(
+    ready_order, gelato, account, actor
+):
     refused(ready_order)
-    cancel_from_store(ready_order.store, ready_order.external_id, "cancelled", events.SYSTEM)
+    result = cancel_from_store(ready_order.store, ready_order.external_id, "cancelled", events.SYSTEM)
+    assert (result.cancelled, result.order.status) == (True, "cancelled")  # Gelato holds nothing to cancel
     before = snapshot(ready_order.pk)
 
     with pytest.raises(Conflict) as raised:
         retry_submission(account.pk, ready_order.pk, actor)
 
-    assert raised.value.message == "Order #5001 was cancelled in the store: it is not sent again"
+    assert raised.value.message == "Order #5001 is Cancelled, not Failed: only a failed order can be retried"
     assert snapshot(ready_order.pk) == before
     assert gelato.orders == {}

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from printbridge.fulfilment.models import Submission
 from printbridge.fulfilment.services.cancelling import request_cancel
 from printbridge.orders import events, rules
 from printbridge.orders.models import Order, OrderEvent
@@ -27,6 +28,14 @@ class Cancellation:
     reason: str
 
 
+def _nothing_at_provider(order: Order, status: rules.OrderStatus) -> bool:
+    """Not sent yet, or Failed with every submission refused (the provider holds nothing to cancel)."""
+    if status in BEFORE_FULFILMENT:
+        return True
+    sent = (Submission.State.SENT, Submission.State.SENDING)
+    return status == rules.OrderStatus.FAILED and not order.submissions.filter(state__in=sent).exists()
+
+
 @transaction.atomic
 def cancel_from_store(
     store: Store, external_id: str, why: str, actor: events.Actor, now: datetime | None = None
@@ -39,7 +48,7 @@ def cancel_from_store(
     status = rules.OrderStatus(order.status)
     if status == rules.OrderStatus.CANCELLED:
         return Cancellation(order, False, "already cancelled")
-    if status in BEFORE_FULFILMENT and set_status(order, rules.OrderStatus.CANCELLED, now):
+    if _nothing_at_provider(order, status) and set_status(order, rules.OrderStatus.CANCELLED, now):
         events.record(
             Event.ORDER_CANCELLED, f"Cancelled: {why} in the store", actor, store=store, order=order
         )
