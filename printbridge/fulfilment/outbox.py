@@ -44,6 +44,6 @@ def queue_submissions(order_ids: Sequence[int]) -> int:
 
 
 def _kick_sender() -> None:
-    from printbridge.jobs.tasks import send_submissions_task
+    from printbridge.jobs.tasks import enqueue_unless_waiting, send_submissions_task
 
-    send_submissions_task.enqueue()
+    enqueue_unless_waiting(send_submissions_task)

@@ -18,6 +18,34 @@ def holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def enqueue_unless_waiting(task_function) -> bool:
+    """Enqueue an argument-less task unless one is already waiting in the database queue. A burst of releases
+    then queues one send, not one per order, and the scheduler's ticks don't pile up behind a busy worker. A
+    task that has started no longer counts as waiting, so work committed after it started always gets a run.
+    Two callers racing may both enqueue: harmless, as the tasks claim their rows themselves."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    queued = DBTaskResult.objects.ready().filter(task_path=task_function.module_path)
+    if isinstance(task_function.get_backend(), DatabaseBackend) and queued.exists():
+        return False
+    task_function.enqueue()
+    return True
+
+
+@task()
+def prune_task_results_task(min_age_days: int = 2) -> int:
+    """Delete finished task results older than `min_age_days` (failed ones are kept 14 days, for the operator)."""
+    from datetime import timedelta
+
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    finished = DBTaskResult.objects.successful().filter(finished_at__lt=now - timedelta(days=min_age_days))
+    failed = DBTaskResult.objects.failed().filter(finished_at__lt=now - timedelta(days=14))
+    return finished.delete()[0] + failed.delete()[0]
+
+
 @task()
 def release_due_orders_task() -> int:
     """Release delayed orders whose approval delay is over."""

@@ -35,32 +35,31 @@ def enqueue_hook_checks() -> int:
 
 
 def enqueue_releases() -> int:
-    tasks.release_due_orders_task.enqueue()
-    return 1
+    return int(tasks.enqueue_unless_waiting(tasks.release_due_orders_task))
 
 
 def enqueue_sending() -> int:
-    tasks.send_submissions_task.enqueue()
+    tasks.enqueue_unless_waiting(tasks.send_submissions_task)
     return 0
 
 
 def enqueue_polling() -> int:
-    tasks.poll_submissions_task.enqueue()
+    tasks.enqueue_unless_waiting(tasks.poll_submissions_task)
     return 0
 
 
 def enqueue_digests() -> int:
-    mail_tasks.queue_digests_task.enqueue()
+    tasks.enqueue_unless_waiting(mail_tasks.queue_digests_task)
     return 0
 
 
 def enqueue_ageing_alerts() -> int:
-    mail_tasks.queue_ageing_alerts_task.enqueue()
+    tasks.enqueue_unless_waiting(mail_tasks.queue_ageing_alerts_task)
     return 0
 
 
 def enqueue_mail_retries() -> int:
-    mail_tasks.send_due_notifications_task.enqueue()
+    tasks.enqueue_unless_waiting(mail_tasks.send_due_notifications_task)
     return 0
 
 
@@ -70,11 +69,15 @@ def enqueue_outbound_deliveries() -> int:
 
     if not has_due():
         return 0
-    tasks.deliver_outbound_webhooks_task.enqueue()
-    return 1
+    return int(tasks.enqueue_unless_waiting(tasks.deliver_outbound_webhooks_task))
 
 
-# (what, seconds between runs)
+def enqueue_pruning() -> int:
+    """Finished task results are kept two days (failed ones 14), so the queue table stays small."""
+    return int(tasks.enqueue_unless_waiting(tasks.prune_task_results_task))
+
+
+# (what, seconds between runs); a job whose task still waits in the queue is not queued again
 SCHEDULE = [
     (enqueue_sending, 5),
     (enqueue_outbound_deliveries, 5),
@@ -86,6 +89,7 @@ SCHEDULE = [
     (enqueue_digests, 60),  # hourly batches at :00, daily digests at PRINTBRIDGE_DIGEST_HOUR, once per period
     (enqueue_ageing_alerts, 300),
     (enqueue_mail_retries, 30),
+    (enqueue_pruning, 3600),
 ]
 
 
