@@ -161,4 +161,6 @@ def test_provider_keys_and_outbound_webhook_secrets_are_rotated_too(two_stores, 
     hook = OutboundWebhook.objects.get(store=custom)
     assert Fernet(only.encode()).decrypt(hook.secret_encrypted.encode()).decode() == secret
     rotated = OrderEvent.objects.filter(type="store_key_rotated", account_id=account.pk)
-    assert sorted(rotated.values_list("store_id", flat=True), key=str) == sorted([None, custom.pk] * 2, key=str)
+    assert sorted(rotated.values_list("store_id", flat=True), key=str) == sorted(
+        [None, custom.pk] * 2, key=str
+    )
