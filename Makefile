@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-core check bench install lock clean
+.PHONY: demo test test-core check bench install lock clean screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Printbridge needs Python >= 3.11 (found " + sys.version.split()[0] + ")")'
@@ -46,6 +46,10 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/reevaluate.py
 	$(BIN)/python bench/flash_sale.py
+
+## screenshots: the main pages of the seeded demo, captured in Chromium into docs/screenshots/
+screenshots: $(STAMP)
+	$(BIN)/python bin/screenshots
 
 lock: $(STAMP)
 	{ echo '# Every installed package pinned (make install uses it as a pip constraints file). Regenerate with `make lock`.'; \

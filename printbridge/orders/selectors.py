@@ -8,17 +8,21 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Sum,
+    When,
 )
 
 from printbridge.orders import rules
@@ -138,6 +142,7 @@ def blocking_variants(account_id: int, store_id: int | None = None, limit: int =
             units=Sum("quantity"),
             name=Max("name"),
             sku=Max("sku"),
+            oldest=Min("order__held_since"),
         )
         .order_by("-orders", "-value", "variant_id")[:limit]
     )
@@ -150,14 +155,20 @@ def _blocking_row(row: dict) -> dict:
 
 
 def ignore_rules(
-    account_id: int, store_id: int | None = None, active: bool | None = None
+    account_id: int, store_id: int | None = None, active: bool | None = None, scope: str | None = None
 ) -> QuerySet[IgnoreRule]:
-    qs = IgnoreRule.objects.filter(account_id=account_id).select_related("created_by", "revoked_by")
+    """`suppressed`: ledger orders the rule kept out; `pending`: those of them not imported since."""
+    qs = IgnoreRule.objects.filter(account_id=account_id).select_related("store", "created_by", "revoked_by")
     if store_id:
         qs = qs.filter(store_id=store_id)
     if active is not None:
         qs = qs.filter(revoked_at__isnull=active)
-    return qs.annotate(suppressed=Count("suppressed_orders")).order_by("-pk")
+    if scope:
+        qs = qs.filter(scope=scope)
+    not_imported = Q(suppressed_orders__imported_at__isnull=True)
+    return qs.annotate(
+        suppressed=Count("suppressed_orders"), pending=Count("suppressed_orders", filter=not_imported)
+    ).order_by("-pk")
 
 
 def ignore_rule(account_id: int, rule_id: int) -> IgnoreRule:
@@ -168,14 +179,39 @@ def ignore_rule(account_id: int, rule_id: int) -> IgnoreRule:
 
 
 def connections(
-    account_id: int, store_id: int | None = None, active: bool | None = None
+    account_id: int, store_id: int | None = None, active: bool | None = None, text: str | None = None
 ) -> QuerySet[Connection]:
-    qs = Connection.objects.filter(account_id=account_id).select_related("created_by")
+    """Newest first; `text` matches the product/variant name, SKU, ids or the fulfilment product uid."""
+    qs = Connection.objects.filter(account_id=account_id).select_related("store", "created_by")
     if store_id:
         qs = qs.filter(store_id=store_id)
     if active is not None:
         qs = qs.filter(disconnected_at__isnull=active)
+    if text and text.strip():
+        qs = qs.filter(_connection_text(text.strip()))
     return qs.order_by("-pk")
+
+
+def connection_choices(
+    account_id: int, text: str | None, product_id: str = "", store_id: int | None = None, limit: int = 20
+) -> tuple[list[Connection], bool]:
+    """Active connections to pick from, the same store product's first; and whether there are more."""
+    same = Case(
+        When(store_id=store_id, product_id=product_id, then=0), default=1, output_field=IntegerField()
+    )
+    qs = connections(account_id, active=True, text=text).annotate(same=same).order_by("same", "label", "pk")
+    rows: list[Connection] = list(qs[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def _connection_text(text: str) -> Q:
+    return (
+        Q(label__icontains=text)
+        | Q(sku__icontains=text)
+        | Q(provider_product_uid__icontains=text)
+        | Q(variant_id__iexact=text)
+        | Q(product_id__iexact=text)
+    )
 
 
 def connection(account_id: int, connection_id: int) -> Connection:
@@ -201,3 +237,104 @@ def events(account_id: int, order_id: int | None = None, limit: int = 200) -> Qu
     if order_id:
         qs = qs.filter(order_id=order_id)
     return qs.order_by("-pk")[: max(1, min(limit, 1000))]
+
+
+# --- merchant pages: keyset pages by id, newest first ----------------------------------------------------------
+
+
+def _by_id_page(qs: QuerySet, before: int | None, limit: int) -> Page:
+    """Newest first, keyset-paginated on id: `before` is the last id of the previous page."""
+    limit = max(1, min(limit, MAX_PAGE))
+    if before:
+        qs = qs.filter(pk__lt=before)
+    rows = list(qs.order_by("-pk")[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(rows, str(rows[-1].pk) if more else None)
+
+
+def connections_page(
+    account_id: int,
+    *,
+    text: str | None = None,
+    active: bool | None = None,
+    before: int | None = None,
+    limit: int = 50,
+) -> Page:
+    return _by_id_page(connections(account_id, active=active, text=text), before, limit)
+
+
+def suppressed_page(
+    account_id: int,
+    *,
+    store_id: int | None = None,
+    rule_id: int | None = None,
+    before: int | None = None,
+    limit: int = 50,
+) -> Page:
+    qs = SuppressedOrder.objects.filter(account_id=account_id).select_related("store", "imported_order")
+    if store_id:
+        qs = qs.filter(store_id=store_id)
+    if rule_id:
+        qs = qs.filter(rules__pk=rule_id)
+    return _by_id_page(qs.prefetch_related("rules"), before, limit)
+
+
+def events_page(
+    account_id: int,
+    *,
+    event_type: str | None = None,
+    order_number: str | None = None,
+    actor: str | None = None,
+    before: int | None = None,
+    limit: int = 50,
+) -> Page:
+    qs = OrderEvent.objects.filter(account_id=account_id).select_related("order", "store")
+    if event_type:
+        qs = qs.filter(type=event_type)
+    if order_number:
+        qs = qs.filter(order__number__iexact=order_number.strip().lstrip("#"))
+    if actor:
+        qs = qs.filter(actor__icontains=actor.strip())
+    return _by_id_page(qs, before, limit)
+
+
+# --- resolve by variant -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaitingVariant:
+    """A store variant that at least one waiting Not connected order has as a not-connected item."""
+
+    store: Store
+    product_id: str
+    variant_id: str
+    sku: str
+    name: str
+    label: str
+
+
+def _waiting_items(account_id: int, store_id: int, variant_id: str) -> QuerySet[OrderItem]:
+    return OrderItem.objects.filter(
+        order__account_id=account_id,
+        order__store_id=store_id,
+        order__status=rules.OrderStatus.NOT_CONNECTED,
+        state=rules.ItemState.NOT_CONNECTED,
+        variant_id=variant_id,
+    )
+
+
+def waiting_variant(account_id: int, store_id: int, variant_id: str) -> WaitingVariant:
+    """The variant as the oldest waiting item names it; NotFound when no waiting order of the account has it."""
+    store = store_for(account_id, store_id)
+    found = _waiting_items(account_id, store.pk, variant_id).order_by("order__held_since", "pk").first()
+    if found is None:
+        raise NotFound("No waiting order has this variant")
+    label = f"{found.name} ({found.options_label})" if found.options_label else found.name
+    return WaitingVariant(store, found.product_id, found.variant_id, found.sku, found.name, label[:300])
+
+
+def orders_waiting_for(variant: WaitingVariant, limit: int = 100) -> list[Order]:
+    """The waiting orders the variant blocks, longest waiting first."""
+    ids = _waiting_items(variant.store.account_id, variant.store.pk, variant.variant_id).values("order_id")
+    return list(Order.objects.filter(pk__in=ids).order_by("held_since", "pk")[:limit])

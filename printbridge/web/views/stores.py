@@ -1,28 +1,24 @@
-"""The stores list and connecting a BigCommerce store."""
+"""The stores list with each store's connection health, and connecting a BigCommerce store."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from printbridge.ingestion.services.stores import connect_bigcommerce
-from printbridge.orders import events, selectors
+from printbridge.orders import events
 from printbridge.orders.errors import InvalidInput
+from printbridge.stores.health import stores_health
 from printbridge.web.forms import BigCommerceConnectForm
 from printbridge.web.views.common import account_or_404
 
 
-def _store_rows(account) -> list[dict]:
-    stores = selectors.stores(account.pk).select_related("bigcommerce")
-    return [{"store": s, "bc": getattr(s, "bigcommerce", None)} for s in stores]
-
-
 @login_required
+@require_GET
 def stores(request):
     account = account_or_404(request)
-    return render(
-        request, "web/stores.html", {"rows": _store_rows(account), "form": BigCommerceConnectForm()}
-    )
+    context = {"rows": stores_health(account.pk), "form": BigCommerceConnectForm()}
+    return render(request, "web/stores.html", context)
 
 
 @login_required
@@ -43,7 +39,7 @@ def connect_bigcommerce_view(request):
         else:
             messages.success(request, _connected_message(result))
             return redirect("stores")
-    context = {"rows": _store_rows(account), "form": form}
+    context = {"rows": stores_health(account.pk), "form": form}
     return render(request, "web/stores.html", context, status=422)
 
 

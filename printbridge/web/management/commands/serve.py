@@ -13,6 +13,11 @@ from django.core.servers import basehttp
 class Command(RunserverCommand):
     help = "Run the web app: Django's development server, with TCP_NODELAY on its connections."
 
+    def get_handler(self, *args, **options):
+        # The app's own CSS and htmx are static files: serve them whatever DEBUG says (this is not a production
+        # server; in production a web server in front serves STATIC_ROOT).
+        return super().get_handler(*args, **{**options, "insecure_serving": True})
+
     def inner_run(self, *args, **options):
         # basehttp.run builds its server with this handler class; this process is the server and nothing else.
         basehttp.WSGIRequestHandler.disable_nagle_algorithm = True
