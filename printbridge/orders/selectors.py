@@ -75,15 +75,7 @@ def orders(
 ) -> Page:
     """Newest first, keyset-paginated on (placed_at, id)."""
     limit = max(1, min(limit, MAX_PAGE))
-    qs = Order.objects.filter(account_id=account_id).select_related("store")
-    if status:
-        if status not in rules.OrderStatus.__members__.values():
-            raise InvalidInput(f"Unknown status {status!r}", field="status")
-        qs = qs.filter(status=status)
-    if store_id:
-        qs = qs.filter(store_id=store_id)
-    if text:
-        qs = qs.filter(_text_filter(text.strip()))
+    qs = filtered_orders(account_id, status, store_id, text)
     if cursor:
         placed_at, pk = decode_cursor(cursor)
         qs = qs.filter(Q(placed_at__lt=placed_at) | Q(placed_at=placed_at, pk__lt=pk))
@@ -91,6 +83,22 @@ def orders(
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, encode_cursor(rows[-1].placed_at, rows[-1].pk) if more else None)
+
+
+def filtered_orders(
+    account_id: int, status: str | None, store_id: int | None, text: str | None
+) -> QuerySet[Order]:
+    """The account's orders with a status, in a store, matching a number, customer or exact SKU (each optional)."""
+    qs = Order.objects.filter(account_id=account_id).select_related("store")
+    if status:
+        if status not in rules.OrderStatus.__members__.values():
+            raise InvalidInput(f"Unknown status {status!r}", field="status")
+        qs = qs.filter(status=status)
+    if store_id:
+        qs = qs.filter(store_id=store_id)
+    if text and text.strip():
+        qs = qs.filter(_text_filter(text.strip()))
+    return qs
 
 
 def _text_filter(text: str) -> Q:

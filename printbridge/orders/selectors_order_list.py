@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from printbridge.orders import rules
 from printbridge.orders.errors import InvalidInput
 from printbridge.orders.models import Order, OrderItem
-from printbridge.orders.selectors import MAX_PAGE, _text_filter, decode_cursor, encode_cursor
+from printbridge.orders.selectors import MAX_PAGE, decode_cursor, encode_cursor, filtered_orders
 
 PAGE_SIZE = 50
 
@@ -64,16 +63,7 @@ def _cursor(order: Order) -> str:
 
 
 def _filtered(account_id: int, status: str | None, store_id: int | None, text: str | None) -> QuerySet[Order]:
-    qs = Order.objects.filter(account_id=account_id).select_related("store")
-    if status:
-        if status not in rules.OrderStatus.__members__.values():
-            raise InvalidInput(f"Unknown status {status!r}", field="status")
-        qs = qs.filter(status=status)
-    if store_id:
-        qs = qs.filter(store_id=store_id)
-    if text and text.strip():
-        qs = qs.filter(_text_filter(text.strip()))
     items = OrderItem.objects.filter(order_id=OuterRef("pk")).values("order_id").annotate(n=Sum("quantity"))
-    return qs.annotate(
+    return filtered_orders(account_id, status, store_id, text).annotate(
         item_count=Coalesce(Subquery(items.values("n")), Value(0), output_field=IntegerField())
     )
