@@ -40,7 +40,13 @@ def write_back(order_id: int) -> WriteBack:
     if not pending or order.store.platform != Store.Platform.BIGCOMMERCE:
         _mark(pending, "")  # a custom store reads the parcels through the API
         return WriteBack()
-    client = client_for(BigCommerceConnection.objects.get(store=order.store))
+    with client_for(BigCommerceConnection.objects.get(store=order.store)) as client:
+        created, adopted = _write_parcels(client, order, pending)
+        return WriteBack(created, adopted, _set_status(client, order))
+
+
+def _write_parcels(client, order: Order, pending: list[Parcel]) -> tuple[int, int]:
+    """One shipment per tracking number and address, unless BigCommerce already has its items shipped."""
     shipped = _already_shipped(client, order)
     created = adopted = 0
     for (tracking, address), parcels in _groups(pending).items():
@@ -62,7 +68,7 @@ def write_back(order_id: int) -> WriteBack:
             order=order,
             shipment_id=shipment.id,
         )
-    return WriteBack(created, adopted, _set_status(client, order))
+    return created, adopted
 
 
 def _already_shipped(client, order: Order) -> dict[int, int]:

@@ -124,7 +124,8 @@ def _save(account, store_hash, access_token, base, info, actor) -> BigCommerceCo
 def register_hooks(connection: BigCommerceConnection) -> tuple[int, str]:
     """Create or re-enable one hook per subscribed scope. Returns (hooks created or re-enabled, error)."""
     try:
-        changed = _sync_hooks(client_for(connection), connection)
+        with client_for(connection) as client:
+            changed = _sync_hooks(client, connection)
     except IntegrationError as exc:
         _alert(
             connection,
@@ -155,9 +156,9 @@ def check_hooks(store_id: int) -> int:
     """The periodic health check: re-enable hooks BigCommerce deactivated, and tell the merchant."""
     connection = BigCommerceConnection.objects.select_related("store").get(store_id=store_id)
     try:
-        client = client_for(connection)
-        inactive = [h.scope for h in client.list_hooks() if not h.is_active]
-        changed = _sync_hooks(client, connection)
+        with client_for(connection) as client:
+            inactive = [h.scope for h in client.list_hooks() if not h.is_active]
+            changed = _sync_hooks(client, connection)
     except IntegrationError as exc:
         _alert(connection, f"Webhook health check failed: {exc.message}")
         return 0
@@ -241,6 +242,7 @@ def _under_lease(store_id: int, holder: str, work) -> SyncReport | None:
         work(connection, calls, report)
     finally:
         release_lease(lease)
+        calls.client.close()
         report.calls = calls.calls
     return report
 

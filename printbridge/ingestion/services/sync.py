@@ -330,6 +330,7 @@ def sync_store(store_id: int, holder: str, sleep: Callable[[float], None] = time
         _record_health(connection, error=str(exc))
     finally:
         release_lease(lease)
+        calls.client.close()
         report.calls = calls.calls
     return report
 
