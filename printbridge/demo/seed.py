@@ -59,8 +59,10 @@ def seed() -> Demo | None:
     new = create_store(account, "Demo custom store", Store.Platform.CUSTOM, actor)
     update_settings(account.pk, new.store.pk, {"import_not_connected": True}, actor)
     _routing(new.store, actor)
-    for order in _orders():
-        import_order(new.store, order, events.Actor.system("demo data"))
+    for order in _orders():  # imported a minute after it was placed, as a webhook would have brought it
+        import_order(
+            new.store, order, events.Actor.system("demo data"), now=order.placed_at + timedelta(minutes=1)
+        )
     return Demo(account, new.store, new.api_key)
 
 

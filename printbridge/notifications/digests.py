@@ -181,6 +181,7 @@ def _blocking_rows(store: Store) -> list[dict]:
         result.append(
             {
                 "name": row["name"],
+                "label": row["label"],
                 "sku": row["sku"],
                 "orders": row["orders"],
                 "value": f"{row['value']} {order.currency}",

@@ -154,7 +154,26 @@ def blocking_variants(account_id: int, store_id: int | None = None, limit: int =
         )
         .order_by("-orders", "-value", "variant_id")[:limit]
     )
-    return [_blocking_row(row) for row in rows]
+    rows = [_blocking_row(row) for row in rows]
+    labels = _variant_labels(qs, rows)
+    return [{**row, "label": labels.get((row["store_id"], row["variant_id"]), row["name"])} for row in rows]
+
+
+def _variant_labels(items: QuerySet[OrderItem], rows: list[dict]) -> dict[tuple[int, str], str]:
+    """'Classic T-shirt (Size: 5XL)' for each variant, from one of its waiting items (one query)."""
+    wanted = {row["variant_id"] for row in rows}
+    found: dict[tuple[int, str], str] = {}
+    for store_id, variant_id, name, options in (
+        items.filter(variant_id__in=wanted)
+        .values_list("order__store_id", "variant_id", "name", "options")
+        .order_by()
+        .distinct()
+    ):
+        item = OrderItem(name=name, options=options)
+        found.setdefault(
+            (store_id, variant_id), f"{name} ({item.options_label})" if item.options_label else name
+        )
+    return found
 
 
 def _blocking_row(row: dict) -> dict:

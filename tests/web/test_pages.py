@@ -53,3 +53,19 @@ def test_home_is_the_dashboard_with_the_waiting_order_under_needs_action(store, 
 def test_healthz_answers_ok(db):
     response = Client().get("/healthz")
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+def test_a_missing_page_is_the_apps_not_found_page_with_a_way_back(user):
+    response = logged_in(user).get("/orders/999999/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "<h1>Not found</h1>" in html
+    assert '<a href="/">Go to the dashboard</a>' in html
+
+
+def test_a_form_without_its_csrf_token_explains_that_nothing_changed(user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.post("/account/switch", {"account": "1"})
+    assert response.status_code == 403
+    assert "<h1>This form has expired</h1>" in response.content.decode()
