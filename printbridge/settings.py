@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "printbridge.orders",
     "printbridge.ingestion",
     "printbridge.fulfilment",
+    "printbridge.catalog",
     "printbridge.notifications",
     "printbridge.api",
     "printbridge.web",
@@ -168,6 +169,27 @@ GELATO_TIMEOUT_SECONDS = float(os.environ.get("GELATO_TIMEOUT_SECONDS", "15"))
 # DEBUG (development and tests); attempts before a delivery is given up
 PRINTBRIDGE_ALLOW_LOOPBACK_WEBHOOKS = _env_bool("PRINTBRIDGE_ALLOW_LOOPBACK_WEBHOOKS")
 OUTBOUND_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("OUTBOUND_WEBHOOK_MAX_ATTEMPTS", "10"))
+
+# Catalog cache and design files (docs/catalog.md). Uploaded and fetched designs live under MEDIA_ROOT; the
+# provider fetches them through signed links (/media/designs/<token>/<name>) that expire after the max age.
+MEDIA_ROOT = Path(os.environ.get("PRINTBRIDGE_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+CATALOG_STALE_AFTER_HOURS = int(os.environ.get("CATALOG_STALE_AFTER_HOURS", "24"))
+CATALOG_REFRESH_MAX_PRODUCTS = int(os.environ.get("CATALOG_REFRESH_MAX_PRODUCTS", "10000"))  # per catalog
+DESIGN_MAX_BYTES = int(os.environ.get("DESIGN_MAX_BYTES", str(50 * 1024 * 1024)))
+DESIGN_URL_MAX_AGE_DAYS = int(os.environ.get("DESIGN_URL_MAX_AGE_DAYS", "7"))
+DESIGN_FETCH_TIMEOUT_SECONDS = float(os.environ.get("DESIGN_FETCH_TIMEOUT_SECONDS", "30"))  # whole download
+DESIGN_FETCH_MAX_REDIRECTS = int(os.environ.get("DESIGN_FETCH_MAX_REDIRECTS", "3"))  # each hop re-validated
+# Empty: any public host; else only these hosts ("cdn.example.com", or "*.example.com" for its subdomains)
+DESIGN_FETCH_ALLOWED_HOSTS = [h for h in os.environ.get("DESIGN_FETCH_ALLOWED_HOSTS", "").split(",") if h]
+# TESTS ONLY, never set in production (not read from the environment): "http://127.0.0.1:PORT" sends the
+# connection meant for the validated, pinned IP to this loopback server over plain HTTP; every other check runs.
+DESIGN_FETCH_TEST_UPSTREAM = ""
+FILE_UPLOAD_HANDLERS = [
+    "printbridge.catalog.uploads.SizeCappedUploadHandler",  # stops storing an upload beyond DESIGN_MAX_BYTES
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOGGING = {
     "version": 1,

@@ -4,8 +4,9 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from printbridge.api import bigcommerce, intake, orders, providers, routing, stores, webhooks_out
+from printbridge.api import bigcommerce, intake, orders, providers, publishing, routing, stores, webhooks_out
 from printbridge.api.auth import user_auth
+from printbridge.api.catalog import catalog_router, designs_router
 from printbridge.orders.errors import InvalidInput, ServiceError
 
 api = NinjaAPI(
@@ -65,3 +66,6 @@ api.add_router("/stores", webhooks_out.router, tags=["outbound webhooks"])
 api.add_router("/orders", orders.router, tags=["orders"])
 api.add_router("/providers", providers.router, tags=["fulfilment providers"])
 api.add_router("/", routing.router, tags=["connections and ignore rules"])
+api.add_router("/", publishing.router, tags=["publishing, drift and suggestions"])
+api.add_router("/catalog", catalog_router, tags=["catalog"])
+api.add_router("/designs", designs_router, tags=["designs"])

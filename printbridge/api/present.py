@@ -116,6 +116,9 @@ def connection(c: Connection) -> dict:
         "created_by": _email(c.created_by),
         "created_at": c.created_at,
         "disconnected_at": c.disconnected_at,
+        "needs_review": c.needs_review,
+        "review_reason": c.review_reason,
+        "flagged_at": c.flagged_at,
     }
 
 

@@ -337,6 +337,11 @@ class ConnectionOut(Schema):
     created_by: str | None
     created_at: datetime
     disconnected_at: datetime | None
+    needs_review: bool = Field(
+        description="The store changed or deleted the variant: new orders with it wait"
+    )
+    review_reason: str = Field(description="What the store changed (kept after a confirmation)")
+    flagged_at: datetime | None
 
 
 class ConnectionIn(Strict):

@@ -121,6 +121,29 @@ def deliver_outbound_webhooks_task() -> dict:
     return deliver_due().outcomes
 
 
+@task()
+def refresh_catalog_task(account_id: int, catalog_uid: str = "") -> dict:
+    """Refresh the account's cached Gelato catalog; a failure is recorded on the refresh state, not raised."""
+    from printbridge.catalog.services import refresh_catalog
+    from printbridge.orders.errors import ServiceError
+    from printbridge.stores.models import Account
+
+    try:
+        result = refresh_catalog(Account.objects.get(pk=account_id), catalog_uid)
+    except ServiceError as exc:
+        return {"error": exc.message}
+    return {"catalogs": result.catalogs, "products": result.products, "truncated": list(result.truncated)}
+
+
+@task()
+def import_design_task(design_id: int) -> str:
+    """Fetch a design from its URL (SSRF-safe); the design ends ready or failed with the reason."""
+    from printbridge.catalog.services import import_design
+
+    design = import_design(design_id)
+    return design.status if design else "missing"
+
+
 def kick_sync(store_id: int) -> None:
     """Queue one sync of the store unless one is queued already (called after the webhook's commit)."""
     if not scheduling.request_sync(store_id):

@@ -17,6 +17,7 @@ class Notification(models.Model):
         SUBMISSION_FAILED = "submission_failed", "Submission failed"
         DIGEST = "digest", "Digest"
         AGEING_ALERT = "ageing_alert", "Ageing alert"
+        CONNECTION_REVIEW = "connection_review", "Connection needs review"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"

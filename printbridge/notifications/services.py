@@ -8,6 +8,7 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from printbridge.notifications import builders
 from printbridge.notifications.models import Notification
 from printbridge.orders import rules
 from printbridge.stores.models import Membership, Store, StoreSettings
@@ -37,6 +38,28 @@ def queue_submission_failed(order, reason: str) -> Notification | None:
     failures = Notification.objects.filter(kind=Kind.SUBMISSION_FAILED, order=order).count()
     key = f"failed:{order.pk}:{failures + 1}"
     return queue(Kind.SUBMISSION_FAILED, order.store, key, order=order, context={"reason": reason})
+
+
+def queue_connection_review(store: Store, connections: list) -> Notification | None:
+    """'Connected variants of <store> changed': the store deleted or changed connected variants (drift), so new
+    orders with them wait. One e-mail per check that flagged them, at once, listing each with its reason."""
+    count = len(connections)
+    subject = (
+        f"{count} connected variant{'s' if count != 1 else ''} of {store.name} changed in the store: "
+        "review needed"
+    )
+    context = {"store": store, "connections": connections, "url": builders.absolute("connections")}
+    rendered = builders.render("connection_review", subject, context)
+    first = connections[0]
+    return queue(
+        Kind.CONNECTION_REVIEW,
+        store,
+        f"review:{first.pk}:{first.flagged_at:%Y%m%d%H%M%S%f}",
+        subject=rendered.subject,
+        text_body=rendered.text,
+        html_body=rendered.html,
+        context={"connections": [c.pk for c in connections]},
+    )
 
 
 def queue(kind: str, store: Store, period_key: str, **fields) -> Notification | None:

@@ -15,6 +15,7 @@ _LEDGER_REASONS = {
     rules.Decision.VARIANT_RULE: "ignored by rule: this variant for all incoming orders",
     rules.Decision.PRODUCT_RULE: "ignored by rule: this product in all variants",
     rules.Decision.NO_CONNECTION: "not connected",
+    rules.Decision.CONNECTION_NEEDS_REVIEW: "connection needs review",
     rules.Decision.NOT_PHYSICAL: "not a physical item: nothing to fulfil",
     rules.Decision.SKIPPED_SETTING_OFF: "not connected",
 }
@@ -29,13 +30,20 @@ def ledger_item(item: IncomingItem, decision: rules.ItemDecision) -> dict:
         "variant_id": item.variant_id,
         "quantity": item.quantity,
         "state": str(decision.state),
-        "reason": _LEDGER_REASONS[decision.decision],
+        "reason": decision.reason or _LEDGER_REASONS[decision.decision],
         "rule_id": decision.rule_id,
     }
 
 
 def item_summaries(items) -> list[dict]:
     return [{"item": i.external_id, "state": i.state, "decision": i.decision} for i in items]
+
+
+def review_reason(connection) -> str:
+    """E.g. 'connection needs review: SKU changed from TS-M to TS-M2' (the store changed the variant)."""
+    if connection is None or not connection.review_reason:
+        return rules.NEEDS_REVIEW_PREFIX.rstrip(": ")
+    return rules.NEEDS_REVIEW_PREFIX + connection.review_reason
 
 
 def _who_when(user, when: datetime) -> str:
@@ -49,6 +57,8 @@ def item_reason(item, now: datetime | None = None) -> str:
     decision = rules.Decision(item.decision)
     if decision == rules.Decision.NO_CONNECTION:
         return f"not connected for {timesince(item.decided_at, now)}"
+    if decision == rules.Decision.CONNECTION_NEEDS_REVIEW:
+        return review_reason(item.connection)
     if decision == rules.Decision.CONNECTION:
         c = item.connection
         return f"connected to {c.provider_product_uid}, {_who_when(c.created_by, c.created_at)}"

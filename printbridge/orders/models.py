@@ -150,6 +150,20 @@ class OrderEvent(models.Model):
         PROVIDER_CANCELLED = "provider_cancelled"
         PROVIDER_CANCEL_REFUSED = "provider_cancel_refused"
         PROVIDER_ACCOUNT_SET = "provider_account_set"
+        # the catalog and designs (printbridge/catalog/events.py)
+        CATALOG_REFRESH_REQUESTED = "catalog_refresh_requested"
+        CATALOG_REFRESHED = "catalog_refreshed"
+        CATALOG_REFRESH_FAILED = "catalog_refresh_failed"
+        DESIGN_UPLOADED = "design_uploaded"
+        DESIGN_IMPORT_REQUESTED = "design_import_requested"
+        DESIGN_IMPORTED = "design_imported"
+        DESIGN_IMPORT_FAILED = "design_import_failed"
+        # publishing and drift (printbridge/routing/events.py)
+        STORE_PRODUCT_CREATED = "store_product_created"
+        PRODUCT_PUBLISHED = "product_published"
+        PRODUCT_PUBLISH_FAILED = "product_publish_failed"
+        CONNECTION_NEEDS_REVIEW = "connection_needs_review"
+        CONNECTION_CONFIRMED = "connection_confirmed"
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="events")
     store = models.ForeignKey(Store, null=True, blank=True, on_delete=models.CASCADE, related_name="events")

@@ -35,6 +35,7 @@ class Decision(StrEnum):
     PRODUCT_RULE = "product_rule"
     IGNORED_FOR_ORDER = "ignored_for_order"
     NO_CONNECTION = "no_connection"
+    CONNECTION_NEEDS_REVIEW = "connection_needs_review"
     NOT_PHYSICAL = "not_physical"
     SKIPPED_SETTING_OFF = "skipped_setting_off"
 
@@ -108,12 +109,22 @@ class ItemRef:
 
 
 @dataclass(frozen=True)
+class Review:
+    """An active connection the store has drifted from (variant deleted, SKU or options changed)."""
+
+    connection_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class Routing:
-    """The store's active routing facts: variant id → connection id, variant id → rule id, product id → rule id."""
+    """The store's active routing facts: variant id → connection id, variant id → rule id, product id → rule id,
+    and variant id → the connection that needs review (such a variant is in `needs_review`, not `connections`)."""
 
     connections: Mapping[str, int] = field(default_factory=dict)
     variant_rules: Mapping[str, int] = field(default_factory=dict)
     product_rules: Mapping[str, int] = field(default_factory=dict)
+    needs_review: Mapping[str, Review] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -122,15 +133,28 @@ class ItemDecision:
     decision: Decision
     connection_id: int | None = None
     rule_id: int | None = None
+    reason: str = ""  # set when the decision needs its own words (a connection that needs review)
+
+
+NEEDS_REVIEW_PREFIX = "connection needs review: "
 
 
 def classify_item(item: ItemRef, routing: Routing) -> ItemDecision:
-    """Precedence: connection → variant ignore rule → product ignore rule → not connected."""
+    """Precedence: connection → connection that needs review (held: not connected) → variant ignore rule →
+    product ignore rule → not connected."""
     if item.item_type != ItemType.PHYSICAL:
         return ItemDecision(ItemState.NOT_APPLICABLE, Decision.NOT_PHYSICAL)
     if item.variant_id in routing.connections:
         return ItemDecision(
             ItemState.CONNECTED, Decision.CONNECTION, connection_id=routing.connections[item.variant_id]
+        )
+    if item.variant_id in routing.needs_review:
+        review = routing.needs_review[item.variant_id]
+        return ItemDecision(
+            ItemState.NOT_CONNECTED,
+            Decision.CONNECTION_NEEDS_REVIEW,
+            connection_id=review.connection_id,
+            reason=NEEDS_REVIEW_PREFIX + review.reason,
         )
     if item.variant_id in routing.variant_rules:
         return ItemDecision(

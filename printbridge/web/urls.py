@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from printbridge.catalog.views import design_file
 from printbridge.web.views import (
     audit,
     home,
@@ -8,12 +9,14 @@ from printbridge.web.views import (
     order_fix,
     orders,
     orders_list,
+    provider,
     resolve,
     routing,
     settings,
     shell,
     stores,
 )
+from printbridge.web.views import catalog as catalog_views
 
 urlpatterns = [
     # Shell, dashboard, orders list, stores
@@ -57,5 +60,14 @@ urlpatterns = [
         name="store-bigcommerce-settings",
     ),
     path("mail/", mail.mail, name="mail"),
+    path("settings/gelato/", provider.gelato, name="provider-gelato"),
     path("mail/<int:notification_id>/", mail.mail_detail, name="mail-detail"),
+    # Catalog and designs
+    path("catalog/", catalog_views.catalog, name="catalog"),
+    path("catalog/refresh", catalog_views.catalog_refresh, name="catalog-refresh"),
+    path("catalog/products/<str:product_uid>/", catalog_views.catalog_product, name="catalog-product"),
+    path("designs/", catalog_views.designs, name="designs"),
+    path("designs/upload", catalog_views.designs_upload, name="designs-upload"),
+    path("designs/import-url", catalog_views.designs_import_url, name="designs-import-url"),
+    path("media/designs/<str:token>/<str:file_name>", design_file, name="design-file"),
 ]

@@ -74,6 +74,9 @@ def connection_body(c: Connection) -> dict:
         "created_by": "ana@example.com",
         "created_at": iso(c.created_at),
         "disconnected_at": iso(c.disconnected_at),
+        "needs_review": c.needs_review,
+        "review_reason": c.review_reason,
+        "flagged_at": iso(c.flagged_at),
     }
 
 

@@ -47,13 +47,34 @@ OPERATIONS = {
     ("post", "/api/v1/reevaluate/apply"),
     ("get", "/api/v1/suppressed-orders"),
     ("get", "/api/v1/events"),
+    ("post", "/api/v1/stores/{store_id}/products:publish"),
+    ("post", "/api/v1/connections/{connection_id}/confirm"),
+    ("get", "/api/v1/orders/{order_id}/items/{item_id}/suggestions"),
+    ("get", "/api/v1/catalog/catalogs"),
+    ("get", "/api/v1/catalog/catalogs/{catalog_uid}/products"),
+    ("get", "/api/v1/catalog/products/{product_uid}"),
+    ("post", "/api/v1/catalog/refresh"),
+    ("get", "/api/v1/designs"),
+    ("post", "/api/v1/designs"),
+    ("post", "/api/v1/designs/import-url"),
+    ("get", "/api/v1/designs/{design_id}"),
 }
 INTAKE = ("post", "/api/v1/stores/{store_id}/orders")
 
 
 def concrete(path: str, store: Store, **ids) -> str:
     return path.format(
-        **{"store_id": store.pk, "order_id": 1, "item_id": 1, "connection_id": 1, "rule_id": 1, **ids}
+        **{
+            "store_id": store.pk,
+            "order_id": 1,
+            "item_id": 1,
+            "connection_id": 1,
+            "rule_id": 1,
+            "catalog_uid": "mugs",
+            "product_uid": "mug",
+            "design_id": 1,
+            **ids,
+        }
     )
 
 

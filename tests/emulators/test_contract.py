@@ -40,6 +40,7 @@ SPECS = {
     "hooks": "reference/webhooks.v3.yml",
     "products": "reference/catalog/products_catalog.v3.yml",
     "variants": "reference/catalog/product-variants_catalog.v3.yml",
+    "options": "reference/catalog/product-variant-options_catalog.v3.yml",
 }
 HOST = "https://api.bigcommerce.com"
 CONSIGNMENTS = ("components", "schemas", "order_RespOnly", "properties", "consignments")

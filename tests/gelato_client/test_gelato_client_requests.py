@@ -202,7 +202,17 @@ def test_search_products_posts_filters_limit_and_offset_and_reads_hits(serve, co
         "offset": 3,
     }
     assert server.seen[0].headers["x-api-key"] == API_KEY
-    product = CatalogProduct(POSTER_UID, gj.POSTER_ATTRIBUTES, Decimal("12.308"), "grams", (), (), None, None)
+    product = CatalogProduct(
+        POSTER_UID,
+        gj.POSTER_ATTRIBUTES,
+        Decimal("12.308"),
+        "grams",
+        (),
+        (),
+        None,
+        None,
+        {"Width": (Decimal(297), "mm")},
+    )
     hits = {"Orientation": {"hor": 3, "ver": 1}, "PaperFormat": {"A3": 1}}
     assert page == ProductPage((product,), hits, limit=1, offset=3)
     assert page.next_offset == 4

@@ -18,6 +18,7 @@ from printbridge.orders.rules import (
     ItemType,
     OrderStatus,
     PartialRelease,
+    Review,
     Routing,
     StorePolicy,
     approval_for,
@@ -54,6 +55,14 @@ IGNORED_CAR = ItemDecision(ItemState.IGNORED, Decision.PRODUCT_RULE, rule_id=9)
 NOT_CONNECTED = ItemDecision(ItemState.NOT_CONNECTED, Decision.NO_CONNECTION)
 SKIPPED = ItemDecision(ItemState.SKIPPED, Decision.SKIPPED_SETTING_OFF)
 NOT_PHYSICAL = ItemDecision(ItemState.NOT_APPLICABLE, Decision.NOT_PHYSICAL)
+SKU_CHANGED = Review(4, "SKU changed from TS-M to TS-M-2")
+REVIEW_M = ItemDecision(
+    ItemState.NOT_CONNECTED,
+    Decision.CONNECTION_NEEDS_REVIEW,
+    connection_id=4,
+    reason="connection needs review: SKU changed from TS-M to TS-M-2",
+)
+REVIEW_ROUTING = Routing(connections={"wall-art-a3": 2}, needs_review={"tshirt-m": SKU_CHANGED})
 
 HOLD = StorePolicy(import_not_connected=True)
 HOLD_SHIP_NOW = StorePolicy(import_not_connected=True, partial_release=PartialRelease.SHIP_CONNECTED_NOW)
@@ -99,6 +108,31 @@ DELAYED_6 = StorePolicy(approval_mode=ApprovalMode.DELAYED, delay_hours=6)
         pytest.param(EBOOK, Routing(), NOT_PHYSICAL, id="digital-not-applicable"),
         pytest.param(
             EBOOK, Routing(connections={"ebook-pdf": 3}), NOT_PHYSICAL, id="digital-even-if-connected"
+        ),
+        pytest.param(
+            M, Routing(needs_review={"tshirt-m": SKU_CHANGED}), REVIEW_M, id="connection-needing-review-holds"
+        ),
+        pytest.param(
+            M,
+            Routing(
+                variant_rules={"tshirt-m": 5},
+                product_rules={"tshirt": 6},
+                needs_review={"tshirt-m": SKU_CHANGED},
+            ),
+            REVIEW_M,
+            id="connection-needing-review-beats-ignore-rules",
+        ),
+        pytest.param(
+            M,
+            Routing(connections={"tshirt-l": 1}, needs_review={"tshirt-l": SKU_CHANGED}),
+            NOT_CONNECTED,
+            id="other-variants-review-does-not-apply",
+        ),
+        pytest.param(
+            EBOOK,
+            Routing(needs_review={"ebook-pdf": SKU_CHANGED}),
+            NOT_PHYSICAL,
+            id="digital-even-if-needs-review",
         ),
         pytest.param(GIFT, Routing(), NOT_PHYSICAL, id="gift-certificate-not-applicable"),
         pytest.param(
@@ -199,6 +233,33 @@ def test_classify_item_follows_precedence(item, routing, expected):
 )  # fmt: skip
 def test_decide_import(items, policy, placed_at, expected):
     assert decide_import(items, SEED_ROUTING, policy, placed_at, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("items", "policy", "expected"),
+    [
+        pytest.param(
+            [M, WALL_ART], HOLD, ImportDecision(True, (REVIEW_M, CONNECTED_ART), OrderStatus.NOT_CONNECTED),
+            id="needs-review-holds-the-order-as-not-connected",
+        ),
+        pytest.param(
+            [M, WALL_ART], HOLD_SHIP_NOW,
+            ImportDecision(True, (REVIEW_M, CONNECTED_ART), OrderStatus.NOT_CONNECTED, release_connected_now=True),
+            id="needs-review-ship-now-releases-the-connected-rest",
+        ),
+        pytest.param(
+            [M, WALL_ART], OFF,
+            ImportDecision(True, (SKIPPED, CONNECTED_ART), OrderStatus.READY, release_connected_now=True),
+            id="setting-off-skips-the-variant-needing-review",
+        ),
+        pytest.param(
+            [M], OFF, ImportDecision(False, (REVIEW_M,), suppress_reason=NO_CONNECTED_ITEMS_REASON),
+            id="setting-off-only-needs-review-not-imported-with-the-reason",
+        ),
+    ],
+)  # fmt: skip
+def test_decide_import_with_a_connection_needing_review(items, policy, expected):
+    assert decide_import(items, REVIEW_ROUTING, policy, NOW, NOW) == expected
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ from tests.web.routing_helpers import (
 
 urlpatterns = [  # this module doubles as a URLconf in which the catalog flow exists
     path("", include("printbridge.urls")),
-    path("catalog/", lambda request: HttpResponse("catalog"), name="catalog"),
+    path("catalog/connect/", lambda request: HttpResponse("catalog"), name="catalog-connect"),
 ]
 
 
@@ -95,7 +95,7 @@ def test_a_not_connected_order_shows_complete_order_with_connect_and_the_three_i
 def test_create_a_new_product_from_the_catalog_is_offered_when_the_catalog_flow_exists(store, user):
     o = receive(store, "1000", candle()).order
     html = logged_in(user).get(f"/orders/{o.pk}/").content.decode()
-    link = f'<a href="/catalog/?order={o.pk}&amp;item={line(o, "1").pk}">Create a new product from the catalog</a>'
+    link = f'<a href="/catalog/connect/?order={o.pk}&amp;item={line(o, "1").pk}">Create a new product from the catalog</a>'
     assert link in html
 
 

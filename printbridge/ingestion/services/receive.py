@@ -12,6 +12,7 @@ from django.utils import timezone
 from printbridge.ingestion.models import RefreshRequest, WebhookDelivery
 from printbridge.ingestion.services.scheduling import DEBOUNCE
 from printbridge.integrations.bigcommerce.webhooks import WebhookEvent
+from printbridge.routing import drift
 from printbridge.stores.models import Store
 
 
@@ -33,6 +34,10 @@ def receive_webhook(
     if not _record_delivery(store, event, webhook_id):
         return Received.DUPLICATE
     if not event.is_order:
+        if drift.note_catalog_webhook(store, event):  # a connected product may have changed: check it
+            from printbridge.jobs.tasks import kick_sync_on_commit
+
+            kick_sync_on_commit(store.pk)
         return Received.RECORDED
     RefreshRequest.objects.bulk_create(
         [

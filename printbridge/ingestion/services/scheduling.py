@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from printbridge.ingestion.models import RefreshRequest, StoreLease
 from printbridge.ingestion.services.sync import LEASE
-from printbridge.stores.models import BigCommerceConnection
+from printbridge.routing import drift
+from printbridge.stores.models import BigCommerceConnection, Store
 
 DEBOUNCE = timedelta(seconds=2)  # a burst of webhooks for one store collapses into one sync
 HOOK_CHECK_EVERY = timedelta(hours=1)
@@ -28,7 +29,8 @@ def request_sync(store_id: int, now: datetime | None = None) -> bool:
 
 
 def stores_with_due_work(now: datetime | None = None) -> list[int]:
-    """Active stores with a due refresh (or one a dead worker left claimed) and no live sync lease."""
+    """Active stores with a due refresh (or one a dead worker left claimed) or a due catalog check (drift), and
+    no live sync lease."""
     now = now or timezone.now()
     due = Q(state=RefreshRequest.State.PENDING, available_at__lte=now) | Q(
         state=RefreshRequest.State.CLAIMED, lease_until__lt=now
@@ -40,7 +42,12 @@ def stores_with_due_work(now: datetime | None = None) -> list[int]:
         .values_list("store_id", flat=True)
         .distinct()
     )
-    return sorted(ids)
+    checks = (
+        Store.objects.filter(pk__in=drift.stores_with_due_checks(now), is_active=True)
+        .exclude(pk__in=busy)
+        .values_list("pk", flat=True)
+    )
+    return sorted(set(ids) | set(checks))
 
 
 def claim_reconciliations(now: datetime | None = None) -> list[int]:

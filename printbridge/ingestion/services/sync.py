@@ -30,6 +30,7 @@ from printbridge.integrations.bigcommerce.client import BigCommerceClient
 from printbridge.integrations.errors import PermanentError, RateLimited, RetryableError
 from printbridge.orders import events
 from printbridge.orders.services import cancel_from_store, import_order
+from printbridge.routing import drift
 from printbridge.stores import crypto
 from printbridge.stores.models import BigCommerceConnection
 
@@ -325,6 +326,7 @@ def sync_store(store_id: int, holder: str, sleep: Callable[[float], None] = time
     calls, report = StoreCalls(client_for(connection), lease, sleep), SyncReport()
     try:
         drain(connection, calls, report)
+        drift.run_pending(connection, calls, report)  # catalog checks (drift of connected variants)
         _record_health(connection, error="")
     except (RetryableError, PermanentError) as exc:
         _record_health(connection, error=str(exc))

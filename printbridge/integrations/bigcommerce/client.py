@@ -22,10 +22,12 @@ from printbridge.integrations.bigcommerce.payloads import (
     Hook,
     LineItem,
     LineItemSource,
+    NewProduct,
     NewShipment,
     Order,
     OrderProduct,
     Product,
+    ProductImage,
     RateLimitState,
     Shipment,
     ShippingAddress,
@@ -167,6 +169,23 @@ class BigCommerceClient:
     def get_product(self, product_id: int) -> Product:
         body = self._json("GET", f"/v3/catalog/products/{product_id}", {"include": "variants"})
         return parsing.parse_product(parsing.v3_data(body, "product"))
+
+    def create_product(self, product: NewProduct) -> Product:
+        """POST /v3/catalog/products with the variants inline. The answer has no variants: read them with
+        get_product. No idempotency key: after an ambiguous failure, look the SKUs up before creating again."""
+        body = self._json("POST", "/v3/catalog/products", body=product.to_json())
+        return parsing.parse_product(parsing.v3_data(body, "product"))
+
+    def create_product_image(
+        self, product_id: int, image_url: str, is_thumbnail: bool = True
+    ) -> ProductImage:
+        """POST /v3/catalog/products/{id}/images by URL: BigCommerce downloads the image (400 if it cannot)."""
+        fields = {"image_url": image_url, "is_thumbnail": is_thumbnail}
+        body = self._json("POST", f"/v3/catalog/products/{product_id}/images", body=fields)
+        return parsing.parse_product_image(parsing.v3_data(body, "product image"))
+
+    def list_product_variants(self, product_id: int) -> list[Variant]:
+        return self._v3_pages(f"/v3/catalog/products/{product_id}/variants", parsing.parse_variant, {})
 
     def list_variants(self, product_id: int | None = None, sku: str | None = None) -> list[Variant]:
         params: dict[str, str | int] = {}

@@ -19,6 +19,7 @@ from printbridge.integrations.bigcommerce.payloads import (
     Order,
     OrderProduct,
     Product,
+    ProductImage,
     ProductType,
     RateLimitState,
     Shipment,
@@ -266,6 +267,17 @@ def parse_product(raw: object) -> Product:
         date_modified=r.opt_iso8601("date_modified"),
         base_variant_id=r.opt_integer("base_variant_id"),
         variants=tuple(parse_variant(item) for item in r.array("variants")),
+    )
+
+
+def parse_product_image(raw: object) -> ProductImage:
+    r = JsonReader(raw, "product image")
+    return ProductImage(
+        id=r.integer("id"),
+        product_id=r.integer("product_id"),
+        image_url=r.text("image_url"),
+        url_standard=r.text("url_standard"),
+        is_thumbnail=r.flag("is_thumbnail"),
     )
 
 

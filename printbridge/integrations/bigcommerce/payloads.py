@@ -228,6 +228,62 @@ class Product:
 
 
 @dataclass(frozen=True)
+class NewVariant:
+    """A variant of POST /v3/catalog/products: BigCommerce makes the product's options from `option_values`."""
+
+    sku: str
+    option_values: tuple[tuple[str, str], ...]  # (option_display_name, label)
+    price: Decimal | None = None  # None: the product's price
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "sku": self.sku,
+            "option_values": [{"option_display_name": n, "label": label} for n, label in self.option_values],
+        }
+        if self.price is not None:
+            body["price"] = float(self.price)
+        return body
+
+
+@dataclass(frozen=True)
+class NewProduct:
+    """POST /v3/catalog/products body. `weight` is in the store's weight units; no variants: one base variant
+    with `sku`."""
+
+    name: str
+    price: Decimal
+    weight: Decimal
+    sku: str = ""
+    type: str = "physical"
+    description: str = ""
+    is_visible: bool = True
+    variants: tuple[NewVariant, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "name": self.name,
+            "type": self.type,
+            "price": float(self.price),
+            "weight": float(self.weight),
+            "is_visible": self.is_visible,
+        }
+        optional = {"sku": self.sku, "description": self.description}
+        body.update({key: value for key, value in optional.items() if value})
+        if self.variants:
+            body["variants"] = [variant.to_json() for variant in self.variants]
+        return body
+
+
+@dataclass(frozen=True)
+class ProductImage:
+    id: int
+    product_id: int
+    image_url: str
+    url_standard: str
+    is_thumbnail: bool
+
+
+@dataclass(frozen=True)
 class Hook:
     id: int
     scope: str

@@ -5,6 +5,8 @@ Shapes: ../shared/reference/gelato-and-peers.md §4 (v4 order, webhook) and §5 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from printbridge.integrations.bigcommerce.json_reader import JsonReader, parse_list
 from printbridge.integrations.gelato.payloads import (
     Catalog,
@@ -134,7 +136,23 @@ def parse_product(raw: object) -> CatalogProduct:
         not_supported_countries=tuple(_strings(r, "notSupportedCountries")),
         is_printable=_opt_flag(r, "isPrintable"),
         is_stockable=_opt_flag(r, "isStockable"),
+        dimensions=_dimensions(r),
     )
+
+
+def _dimensions(r: JsonReader) -> dict[str, tuple[Decimal, str]]:
+    """`dimensions: {Width: {value, measureUnit}, ...}` (search results carry it); entries without a value
+    are left out."""
+    if r.raw.get("dimensions") is None:
+        return {}
+    dimensions = r.child("dimensions")
+    found = {}
+    for name in dimensions.raw:
+        size = dimensions.child(name)
+        value = size.opt_money("value")
+        if value is not None:
+            found[name] = (value, size.text("measureUnit"))
+    return found
 
 
 def parse_product_page(raw: object, limit: int, offset: int) -> ProductPage:

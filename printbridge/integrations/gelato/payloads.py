@@ -7,7 +7,7 @@ unreadable. `FulfillmentStatus` names the documented ones for comparisons.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -178,6 +178,7 @@ class CatalogProduct:
     not_supported_countries: tuple[str, ...]
     is_printable: bool | None
     is_stockable: bool | None
+    dimensions: dict[str, tuple[Decimal, str]] = field(default_factory=dict)  # {"Width": (297, "mm")}
 
 
 @dataclass(frozen=True)

@@ -26,25 +26,39 @@ class VariantRef:
     variant_id: str
     sku: str = ""
     label: str = ""
+    options: tuple[tuple[str, str], ...] | None = None  # (name, value); None: not known
 
     @classmethod
     def of(cls, item) -> VariantRef:
         label = f"{item.name} ({item.options_label})" if item.options_label else item.name
-        return cls(item.product_id, item.variant_id, item.sku, label[:300])
+        options = tuple(
+            (str(o.get("name", "")), str(o.get("value", ""))) for o in item.options if isinstance(o, dict)
+        )
+        return cls(item.product_id, item.variant_id, item.sku, label[:300], options)
+
+    def options_json(self) -> list[dict[str, str]] | None:
+        if self.options is None:
+            return None
+        return [{"name": name, "value": value} for name, value in self.options]
 
 
 def active_connection(store: Store, variant_id: str) -> Connection | None:
-    return Connection.objects.filter(store=store, variant_id=variant_id, disconnected_at__isnull=True).first()
+    """The variant's active connection, unless it needs review (then a new Connect replaces it)."""
+    return Connection.objects.filter(
+        store=store, variant_id=variant_id, disconnected_at__isnull=True, needs_review=False
+    ).first()
 
 
 def create_connection(
     store: Store, variant: VariantRef, provider_product_uid: str, files: dict[str, str], actor: events.Actor
 ) -> Connection:
-    """Connect a store variant to a fulfilment product; one active connection per variant."""
+    """Connect a store variant to a fulfilment product; one active connection per variant. A connection that
+    needs review (the store changed or deleted the variant) is replaced; a sound one is a conflict."""
     if not provider_product_uid.strip():
         raise InvalidInput("A fulfilment product is required", field="provider_product_uid")
     try:
         with transaction.atomic():
+            _replace_flagged(store, variant.variant_id, actor)
             connection = Connection.objects.create(
                 account_id=store.account_id,
                 store=store,
@@ -52,6 +66,7 @@ def create_connection(
                 variant_id=variant.variant_id,
                 sku=variant.sku,
                 label=variant.label,
+                options=variant.options_json(),
                 provider_product_uid=provider_product_uid.strip(),
                 files=files,
                 created_by=actor.user,
@@ -68,6 +83,27 @@ def create_connection(
         product_id=variant.product_id,
     )
     return connection
+
+
+def _replace_flagged(store: Store, variant_id: str, actor: events.Actor) -> None:
+    flagged = (
+        Connection.objects.select_for_update()
+        .filter(store=store, variant_id=variant_id, disconnected_at__isnull=True, needs_review=True)
+        .first()
+    )
+    if flagged is None:
+        return
+    flagged.disconnected_at, flagged.disconnected_by = timezone.now(), actor.user
+    flagged.save(update_fields=["disconnected_at", "disconnected_by"])
+    events.record(
+        Event.CONNECTION_REMOVED,
+        f"Replaced {flagged.label or variant_id}, which needed review ({flagged.review_reason})",
+        actor,
+        store=store,
+        connection_id=flagged.pk,
+        variant_id=variant_id,
+        replaced=True,
+    )
 
 
 @transaction.atomic

@@ -23,8 +23,9 @@ NAV = (
     ("resolve", "Resolve", ("resolve",)),
     ("rules", "Rules", ("rules", "rule", "ledger")),
     ("connections", "Connections", ("connections", "connection")),
+    ("catalog", "Catalog", ("catalog", "designs", "design")),
     ("audit", "Audit", ("audit",)),
-    ("stores", "Stores", ("stores", "store", "connect-bigcommerce")),
+    ("stores", "Stores", ("stores", "store", "connect-bigcommerce", "provider")),
     ("mail", "E-mails", ("mail",)),
 )
 

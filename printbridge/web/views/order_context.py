@@ -18,9 +18,9 @@ SHOWN_NUMBERS = 10
 
 
 def catalog_url() -> str | None:
-    """The catalog flow's page, when that flow exists."""
+    """The page that creates a connected product from the catalog, when that flow exists."""
     try:
-        return reverse("catalog")
+        return reverse("catalog-connect")
     except NoReverseMatch:
         return None
 

@@ -12,10 +12,13 @@ Endpoints: GET /v2/store, /v2/time; GET /v2/orders (min_id, max_id, min/max_date
 status_id, customer_id, email, channel_id, is_deleted, sort, page, limit, include, consignment_structure);
 GET/PUT /v2/orders/{id}; GET /v2/orders/{id}/products[/{id}]; GET /v2/orders/{id}/shipping_addresses;
 GET/POST /v2/orders/{id}/shipments; GET /v2/order_statuses; GET /v3/catalog/products[/{id}] (id, id:in, id:not_in,
-sku, name, type, include=variants,options); GET /v3/catalog/variants (id, sku, upc, product_id:in);
+sku, name, type, include=variants,options,images); POST /v3/catalog/products (variants inline);
+DELETE /v3/catalog/products/{id}; POST /v3/catalog/products/{id}/images (image_url);
+GET /v3/catalog/products/{id}/variants; PUT/DELETE /v3/catalog/products/{id}/variants/{id};
+PUT /v3/catalog/products/{id}/options/{id}/values/{id}; GET /v3/catalog/variants (id, sku, upc, product_id:in);
 GET/POST /v3/hooks, GET/PUT/DELETE /v3/hooks/{id}; POST /oauth2/token. The emulator's own JSON API lives under
 /_emulator/ (see `admin.py`). Modules: `app` (wiring), `server` (HTTP, auth, rate limit, faults), `routes`,
-`api_orders`, `api_catalog`, `api_hooks`, `state` (a store), `orders`/`render`/`shipments` (order shapes),
+`api_orders`, `api_catalog`, `api_catalog_writes`, `api_hooks`, `state` (a store), `products` (catalog writes), `orders`/`render`/`shipments` (order shapes),
 `catalog` (the seed), `webhooks` (delivery and retries), `faults`, `ratelimit`, `generator`, `apps` (OAuth).
 
 Time: `time_scale` divides every duration (the 30 s rate-limit window, the webhook retry schedule, the
@@ -82,6 +85,20 @@ Where the official specs and the reference disagree or are silent (shapes follow
     `fail_next(after_effect=True)` likewise answers the error after doing the work; plain `fail_next`,
     `rate_limit_next` and `disconnect_next` do nothing but fail. Webhook `reorder` holds an event back until the
     next event for the same hook has been sent (or 30 emulated seconds pass).
+22. POST /v3/catalog/products: a missing or invalid `name`, `type`, `weight`, `price`, variant `sku` or
+    `option_values` is 422 `{status, title: "JSON data is missing or invalid", type, errors: {field: …}}`
+    (`"error.path.missing"` for an absent field); a product name or a SKU another product or variant already uses
+    (case-insensitively) is 409, as the spec documents for "duplicate unique values, such as name or SKU"; nothing
+    is created then. Options are made from the variants' `option_values` (type `rectangles`); a product without
+    variants gets one base variant with the product's SKU. The answer carries neither variants nor options (read
+    them with `include=variants,options`). Ids continue after the seed's and are never reused.
+23. Catalog webhooks: creating a product fires store/product/created, then store/sku/created per variant
+    (`data: {type: "sku", id: sku_id, sku: {product_id, variant_id}}`); PUT of a variant fires store/sku/updated;
+    DELETE of a variant store/sku/deleted; renaming an option value (PUT …/options/{id}/values/{id}) changes the
+    label on every variant using it and fires store/product/updated; DELETE of a product fires
+    store/product/deleted only (not one store/sku/deleted per variant: the docs do not say). Images fire nothing
+    ("image edits do not fire"); POST …/images accepts any http(s) `image_url` of at most 255 characters without
+    downloading it, else 422 with BigCommerce's example title.
 """
 
 from .app import BigCommerceEmulator, EmulatorConfig

@@ -6,7 +6,7 @@ import ipaddress
 import threading
 from dataclasses import dataclass, field
 
-from . import api_catalog, api_hooks, api_orders
+from . import api_catalog, api_catalog_writes, api_hooks, api_orders
 from .admin import build_router
 from .apps import Apps
 from .faults import Faults
@@ -136,6 +136,6 @@ class BigCommerceEmulator:
 
 def _api_router() -> Router:
     router = Router()
-    for module in (api_orders, api_catalog, api_hooks):
+    for module in (api_orders, api_catalog, api_catalog_writes, api_hooks):
         module.register(router)
     return router

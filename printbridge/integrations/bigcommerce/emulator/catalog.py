@@ -238,9 +238,16 @@ def _option_value(option: dict, label: str) -> dict:
 
 
 def _variant(spec: ProductSpec, variant_id: int, sku: str, price: str, values: list[dict]) -> dict:
+    return variant_body(spec.product_id, spec.weight, variant_id, sku, price, values)
+
+
+def variant_body(
+    product_id: int, weight: float, variant_id: int, sku: str, price: str, values: list[dict]
+) -> dict:
+    """A `productVariant_Full` (the seed's and a created product's variants have the same shape)."""
     return {
         "id": variant_id,
-        "product_id": spec.product_id,
+        "product_id": product_id,
         "sku": sku,
         "sku_id": variant_id + 1000,
         "price": number(price),
@@ -249,8 +256,8 @@ def _variant(spec: ProductSpec, variant_id: int, sku: str, price: str, values: l
         "retail_price": 0.0,
         "map_price": 0.0,
         "cost_price": 0.0,
-        "weight": spec.weight,
-        "calculated_weight": spec.weight,
+        "weight": weight,
+        "calculated_weight": weight,
         "width": 0.0,
         "height": 0.0,
         "depth": 0.0,
@@ -270,16 +277,23 @@ def _variant(spec: ProductSpec, variant_id: int, sku: str, price: str, values: l
 
 
 def _product_fields(spec: ProductSpec, created: datetime) -> dict:
-    slug = spec.name.lower().replace(" ", "-").replace("(", "").replace(")", "")
+    return product_fields(spec.product_id, spec.name, spec.kind, spec.sku, spec.price, spec.weight, created)
+
+
+def product_fields(
+    product_id: int, name: str, kind: str, sku: str, price: str, weight: float, created: datetime
+) -> dict:
+    """A `product_Full` without variants and options (the seed's and a created product's shape)."""
+    slug = name.lower().replace(" ", "-").replace("(", "").replace(")", "")
     return {
-        "id": spec.product_id,
-        "name": spec.name,
-        "type": spec.kind,
-        "sku": spec.sku,
-        "description": f"<p>{spec.name}</p>",
-        "weight": spec.weight,
-        "price": number(spec.price),
-        "calculated_price": number(spec.price),
+        "id": product_id,
+        "name": name,
+        "type": kind,
+        "sku": sku,
+        "description": f"<p>{name}</p>",
+        "weight": weight,
+        "price": number(price),
+        "calculated_price": number(price),
         "custom_url": {"url": f"/{slug}/", "is_customized": False},
         "date_created": iso8601(created),
         "date_modified": iso8601(created),

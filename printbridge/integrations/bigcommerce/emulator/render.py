@@ -128,10 +128,13 @@ def legacy_consignments(structured: dict) -> list[dict]:
     return result
 
 
+PRODUCT_INCLUDES = ("variants", "options", "images")
+
+
 def product_body(product: dict, include: set[str]) -> dict:
-    """A Catalog V3 product; `variants` and `options` only when included."""
-    body = {key: value for key, value in product.items() if key not in ("variants", "options")}
-    for key in ("variants", "options"):
+    """A Catalog V3 product; `variants`, `options` and `images` only when included."""
+    body = {key: value for key, value in product.items() if key not in PRODUCT_INCLUDES}
+    for key in PRODUCT_INCLUDES:
         if key in include:
-            body[key] = copy.deepcopy(product[key])
+            body[key] = copy.deepcopy(product.get(key, []))
     return body

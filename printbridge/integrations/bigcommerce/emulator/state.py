@@ -6,10 +6,11 @@ import hmac
 import itertools
 import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from . import orders as order_builders
+from . import products as catalog_writes
 from .catalog import seed_products
 from .faults import Faults
 from .formats import rfc2822, utcnow
@@ -62,6 +63,7 @@ class Store:
             "address": itertools.count(FIRST_ADDRESS_ID),
             "shipment": itertools.count(1),
             "hook": itertools.count(1),
+            **_catalog_counters(self.products),
         }
 
     @property
@@ -158,6 +160,69 @@ class Store:
             self.touch(order_id)
             self._emit("store/order/archived", {"type": "order", "id": order_id})
 
+    # Catalog (see products.py) ------------------------------------------------------------------------
+
+    def create_product(self, body: dict) -> dict:
+        """POST /v3/catalog/products with `variants` inline; fires store/product/created and store/sku/created
+        for each variant. Raises ApiError (422 invalid, 409 name or SKU taken) and changes nothing then."""
+        with self.lock:
+            variants = catalog_writes.validate_new_product(body)
+            skus = [body.get("sku") or "", *(variant["sku"] for variant in variants)]
+            catalog_writes.check_unique(self.products, body["name"], skus)
+            product = catalog_writes.build_product(body, variants, self.next_id, utcnow())
+            self.products[product["id"]] = product
+            self._fire(catalog_writes.product_event("store/product/created", product["id"]))
+            for variant in product["variants"]:
+                self._fire(catalog_writes.sku_event("store/sku/created", variant))
+            return product
+
+    def add_image(self, product_id: int, body: dict) -> dict:
+        """POST /v3/catalog/products/{id}/images by `image_url` (image edits fire no webhook)."""
+        with self.lock:
+            product = catalog_writes.product_or_404(self.products, product_id)
+            image = catalog_writes.image_body(product_id, self.next_id("image"), body, utcnow())
+            product.setdefault("images", []).append(image)
+            return image
+
+    def update_variant(self, product_id: int, variant_id: int, changes: dict) -> dict:
+        """PUT a variant (sku, price, …); fires store/sku/updated."""
+        with self.lock:
+            product = catalog_writes.product_or_404(self.products, product_id)
+            variant = catalog_writes.variant_or_404(product, variant_id)
+            catalog_writes.update_variant(self.products, product, variant, changes)
+            catalog_writes.touch(product, utcnow())
+            self._fire(catalog_writes.sku_event("store/sku/updated", variant))
+            return variant
+
+    def delete_variant(self, product_id: int, variant_id: int) -> None:
+        """DELETE a variant; fires store/sku/deleted."""
+        with self.lock:
+            product = catalog_writes.product_or_404(self.products, product_id)
+            variant = catalog_writes.variant_or_404(product, variant_id)
+            catalog_writes.remove_variant(product, variant)
+            catalog_writes.touch(product, utcnow())
+            self._fire(catalog_writes.sku_event("store/sku/deleted", variant))
+
+    def rename_option_value(self, product_id: int, option_id: int, value_id: int, changes: dict) -> dict:
+        """PUT an option value (its label shows on every variant using it); fires store/product/updated."""
+        with self.lock:
+            product = catalog_writes.product_or_404(self.products, product_id)
+            option, value = catalog_writes.option_value_or_404(product, option_id, value_id)
+            catalog_writes.rename_option_value(option, value, changes, product)
+            catalog_writes.touch(product, utcnow())
+            self._fire(catalog_writes.product_event("store/product/updated", product_id))
+            return value
+
+    def delete_product(self, product_id: int) -> None:
+        """DELETE a product and its variants; fires store/product/deleted."""
+        with self.lock:
+            catalog_writes.product_or_404(self.products, product_id)
+            del self.products[product_id]
+            self._fire(catalog_writes.product_event("store/product/deleted", product_id))
+
+    def _fire(self, event: tuple[str, dict[str, Any]]) -> None:
+        self._emit(*event)
+
     def touch(self, order_id: int) -> None:
         self.orders[order_id]["date_modified"] = rfc2822(utcnow())
 
@@ -170,6 +235,20 @@ class Store:
 
     def _emit(self, scope: str, data: dict[str, Any]) -> None:
         self._notify(self, scope, data)
+
+
+def _catalog_counters(products: dict[int, dict]) -> dict[str, Iterator[int]]:
+    """Ids for created catalog objects continue after the seed's (BigCommerce never reuses an id)."""
+    variants = [v for p in products.values() for v in p["variants"]]
+    options = [o for p in products.values() for o in p.get("options", [])]
+    values = [value for option in options for value in option["option_values"]]
+    return {
+        "catalog_product": itertools.count(max(products, default=0) + 1),
+        "variant": itertools.count(max((v["id"] for v in variants), default=0) + 1),
+        "option": itertools.count(max((o["id"] for o in options), default=0) + 1),
+        "option_value": itertools.count(max((v["id"] for v in values), default=0) + 1),
+        "image": itertools.count(1),
+    }
 
 
 def _check_status(status_id: int) -> None:

@@ -34,6 +34,17 @@ def enqueue_hook_checks() -> int:
     return len(stores)
 
 
+def enqueue_drift_checks() -> int:
+    """The periodic catalog check (daily per store, PRINTBRIDGE_DRIFT_CHECK_HOURS): queue a check of every
+    connected product and kick the store's sync, which runs it."""
+    from printbridge.routing import drift
+
+    stores = drift.claim_periodic()
+    for store_id in stores:
+        tasks.kick_sync(store_id)
+    return len(stores)
+
+
 def enqueue_releases() -> int:
     return int(tasks.enqueue_unless_waiting(tasks.release_due_orders_task))
 
@@ -85,6 +96,7 @@ SCHEDULE = [
     (kick_due_syncs, 2),
     (enqueue_reconciliations, 30),
     (enqueue_hook_checks, 300),
+    (enqueue_drift_checks, 300),
     (enqueue_releases, 60),
     (enqueue_digests, 60),  # hourly batches at :00, daily digests at PRINTBRIDGE_DIGEST_HOUR, once per period
     (enqueue_ageing_alerts, 300),
@@ -95,7 +107,8 @@ SCHEDULE = [
 
 class Command(BaseCommand):
     help = (
-        "Periodic work: kick syncs with due work, reconcile stores, check webhooks, release delayed orders, "
+        "Periodic work: kick syncs with due work, reconcile stores, check webhooks, check connected products "
+        "for drift (daily), release delayed orders, "
         "send e-mail digests and ageing alerts, retry e-mails that failed."
     )
 
