@@ -50,6 +50,7 @@ urlpatterns = [
     path("suppressed/", routing.ledger, name="ledger"),
     path("connections/", routing.connections, name="connections"),
     path("connections/<int:connection_id>/disconnect", routing.disconnect, name="connection-disconnect"),
+    path("connections/<int:connection_id>/confirm", routing.confirm_connection, name="connection-confirm"),
     path("audit/", audit.audit, name="audit"),
     # Store settings, e-mail
     path("stores/<int:store_id>/settings/", settings.store_settings, name="store-settings"),

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from printbridge.orders import events, selectors, services
 from printbridge.orders.errors import Conflict, NotFound
+from printbridge.routing import drift
+from printbridge.web import notices
 from printbridge.web.forms_routing import ConnectionsFilterForm, LedgerFilterForm, RevokeForm, RulesFilterForm
 from printbridge.web.notices import plural
 from printbridge.web.views.common import account_or_404
@@ -147,5 +149,26 @@ def disconnect(request, connection_id: int):
         request,
         f"Disconnected {label} from {connection.provider_product_uid}. Future orders with it will be Not "
         "connected; orders already decided keep their decision.",
+    )
+    return redirect("connections")
+
+
+@login_required
+@require_POST
+def confirm_connection(request, connection_id: int):
+    """'Still correct': a connection flagged needs review (the store changed the variant) is confirmed."""
+    account = account_or_404(request)
+    try:
+        result = drift.confirm_connection(account.pk, connection_id, events.Actor.for_user(request.user))
+    except NotFound:
+        raise Http404 from None
+    except Conflict as exc:
+        messages.error(request, f"{exc.message}; nothing was changed.")
+        return redirect("connections")
+    connection = result.connection
+    messages.success(
+        request,
+        f"Confirmed {connection.label or connection.variant_id} → {connection.provider_product_uid}. "
+        f"{notices.applied(result.applied)}",
     )
     return redirect("connections")
