@@ -226,3 +226,35 @@ def test_a_second_run_of_the_task_leaves_a_finished_design_alone(account, actor,
 
     assert (again.status, len(files.seen), len(stored_files(settings))) == ("ready", 1, 1)
     assert [t for t, _a, _m in design_events()] == ["design_import_requested", "design_imported"]
+
+
+# --- a worker that died mid-download ------------------------------------------------------------------------------
+
+
+def test_a_design_left_pending_is_fetched_again_after_five_minutes_and_failed_after_an_hour(
+    account, actor, files, dns, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from printbridge.catalog.services.designs import recover_stale_imports
+
+    dns.answer("designs.example", [PUBLIC_IP])
+    files.route("designs.example", "/logo.png", body=png(10, 10))
+    fresh = request_design_import(account, actor, "https://designs.example/logo.png")  # its task was lost
+    stale = request_design_import(account, actor, "https://designs.example/logo.png")
+    gone = request_design_import(account, actor, "https://designs.example/logo.png")
+    now = timezone.now()
+    DesignFile.objects.filter(pk=stale.pk).update(created_at=now - timedelta(minutes=6))
+    DesignFile.objects.filter(pk=gone.pk).update(created_at=now - timedelta(hours=2))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert recover_stale_imports(now) == (1, 1)
+
+    states = dict(DesignFile.objects.values_list("pk", "status"))
+    assert states == {fresh.pk: "pending", stale.pk: "ready", gone.pk: "failed"}
+    assert (
+        DesignFile.objects.get(pk=gone.pk).failure_reason
+        == "The download never finished; import the link again"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import timedelta
 from urllib.parse import unquote
 
 from django.conf import settings
@@ -124,6 +125,25 @@ def _enqueue_import(design_id: int) -> None:
     from printbridge.jobs.tasks import import_design_task  # the task module imports this one
 
     import_design_task.enqueue(design_id)
+
+
+STALE_IMPORT = timedelta(minutes=5)  # far beyond the fetch deadline: the worker running it is gone
+ABANDONED_IMPORT = timedelta(hours=1)
+
+
+def recover_stale_imports(now=None) -> tuple[int, int]:
+    """Designs left pending by a worker that died mid-download: queued again after 5 minutes, failed (with a
+    reason the merchant can act on) after an hour. Returns (queued again, failed). Run by the scheduler."""
+    now = now or timezone.now()
+    pending = DesignFile.objects.filter(status=DesignFile.Status.PENDING)
+    abandoned = list(pending.filter(created_at__lt=now - ABANDONED_IMPORT).values_list("pk", flat=True))
+    for design_id in abandoned:
+        with transaction.atomic():
+            _finish_failed(design_id, "The download never finished; import the link again")
+    stale = list(pending.filter(created_at__lt=now - STALE_IMPORT).values_list("pk", flat=True))
+    for design_id in stale:
+        transaction.on_commit(lambda d=design_id: _enqueue_import(d))
+    return len(stale), len(abandoned)
 
 
 def _name_in_url(target: netguard.Target) -> str:

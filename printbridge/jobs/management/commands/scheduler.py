@@ -83,6 +83,13 @@ def enqueue_outbound_deliveries() -> int:
     return int(tasks.enqueue_unless_waiting(tasks.deliver_outbound_webhooks_task))
 
 
+def recover_design_imports() -> int:
+    """Design downloads a dead worker left pending: queued again, or failed after an hour."""
+    from printbridge.catalog.services.designs import recover_stale_imports
+
+    return sum(recover_stale_imports())
+
+
 def enqueue_pruning() -> int:
     """Finished task results are kept two days (failed ones 14), so the queue table stays small."""
     return int(tasks.enqueue_unless_waiting(tasks.prune_task_results_task))
@@ -102,6 +109,7 @@ SCHEDULE = [
     (enqueue_ageing_alerts, 300),
     (enqueue_mail_retries, 30),
     (enqueue_pruning, 3600),
+    (recover_design_imports, 600),
 ]
 
 
