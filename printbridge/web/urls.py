@@ -3,6 +3,7 @@ from django.urls import path
 
 from printbridge.catalog.views import design_file
 from printbridge.web.views import (
+    approval,
     audit,
     home,
     mail,
@@ -25,6 +26,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
     path("account/switch", shell.switch_account, name="switch-account"),
     path("orders/", orders_list.orders_list, name="orders"),
+    path("orders/approve", approval.approve, name="orders-approve"),
     path("stores/", stores.stores, name="stores"),
     path("stores/connect/bigcommerce", stores.connect_bigcommerce_view, name="connect-bigcommerce"),
     path("healthz", home.healthz, name="healthz"),

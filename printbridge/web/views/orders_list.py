@@ -37,6 +37,7 @@ def orders_list(request):
         "paged": bool(page and (form.cleaned_data.get("after") or form.cleaned_data.get("before"))),
         "links": _page_links(request, page),
         "focus_results": bool(request.htmx) and request.htmx.trigger in PAGER_LINKS,
+        "approvable": bool(page and page.rows) and form.cleaned_data.get("status") == "pending_approval",
     }
     partial = request.htmx and not request.htmx.history_restore_request
     template = "web/_orders_table.html" if partial else "web/orders_list.html"
