@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from printbridge.api import bigcommerce, intake, orders, providers, publishing, routing, stores, webhooks_out
 from printbridge.api.auth import user_auth
 from printbridge.api.catalog import catalog_router, designs_router
+from printbridge.api.catalog_connect import router as catalog_connect_router
 from printbridge.orders.errors import InvalidInput, ServiceError
 
 api = NinjaAPI(
@@ -69,3 +70,4 @@ api.add_router("/", routing.router, tags=["connections and ignore rules"])
 api.add_router("/", publishing.router, tags=["publishing, drift and suggestions"])
 api.add_router("/catalog", catalog_router, tags=["catalog"])
 api.add_router("/designs", designs_router, tags=["designs"])
+api.add_router("/", catalog_connect_router, tags=["create a product from the catalog"])

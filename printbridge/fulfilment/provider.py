@@ -7,6 +7,7 @@ from __future__ import annotations
 import httpx
 from django.conf import settings
 
+from printbridge.catalog import design_refs
 from printbridge.fulfilment.models import ProviderAccount, Submission
 from printbridge.integrations.errors import PermanentError
 from printbridge.integrations.gelato.client import GelatoClient
@@ -79,8 +80,18 @@ def product_and_files(item) -> tuple[str, dict[str, str]]:
     return product_uid, files
 
 
+def sent_files(item, files: dict[str, str]) -> dict[str, str]:
+    """The files as the provider gets them: a design reference ("design:<id>", catalog.design_refs) becomes a
+    link signed now, so an old connection still sends a valid one; URLs go as they are."""
+    try:
+        return design_refs.signed_files(files, item.order.account_id)
+    except design_refs.UnusableDesign as exc:
+        raise PermanentError(None, f"{item.name}: {exc.message}") from None
+
+
 def _new_item(item) -> NewItem:
     product_uid, files = product_and_files(item)
+    files = sent_files(item, files)
     return NewItem(
         item_reference_id=str(item.pk),
         product_uid=product_uid,

@@ -58,6 +58,7 @@ OPERATIONS = {
     ("post", "/api/v1/designs"),
     ("post", "/api/v1/designs/import-url"),
     ("get", "/api/v1/designs/{design_id}"),
+    ("post", "/api/v1/orders/{order_id}/items/{item_id}/create-product"),
 }
 INTAKE = ("post", "/api/v1/stores/{store_id}/orders")
 
@@ -271,6 +272,12 @@ CROSS_TENANT = {
         "No such order",
     ),
     "retry": ("post", "/orders/{t.order.pk}/retry", {}, "No such order"),
+    "create product from the catalog": (
+        "post",
+        "/orders/{t.order.pk}/items/{t.item.pk}/create-product",
+        {"product_uid": "uid", "designs": {"default": 1}},
+        "No such order item",
+    ),
     "set outbound webhook": (
         "put",
         "/stores/{t.store.pk}/outbound-webhook",

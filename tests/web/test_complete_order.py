@@ -78,7 +78,7 @@ def test_a_not_connected_order_shows_complete_order_with_connect_and_the_three_i
         "Reason (optional)",
     ]
     assert '<button type="submit" class="pb-primary">Connect</button>' in html
-    assert "Create a new product from the catalog" not in html
+    assert f'<a href="/catalog/connect/?order={o.pk}&amp;item={line(o, "1").pk}">Create a new product' in html
     assert body_rows(html) == [
         "Scented candle (local supplier) SKU CANDLE 1 Not connected not connected for 2 days — —",
         "Classic T-shirt M SKU TSHIRT-M 1 Connected "

@@ -11,10 +11,12 @@ from printbridge.fulfilment import selectors as fulfilment_selectors
 from printbridge.orders import explain, rules, selectors
 from printbridge.orders.models import Order
 from printbridge.orders.services import reevaluation
+from printbridge.routing import suggestions
 from printbridge.web import forms_routing
 from printbridge.web.notices import item_label
 
 SHOWN_NUMBERS = 10
+SUGGESTED = 3
 
 
 def catalog_url() -> str | None:
@@ -29,6 +31,11 @@ def choices(account_id: int, q: str, item) -> dict:
     """The connected products to pick from for one not-connected item (the partial's context)."""
     found, more = selectors.connection_choices(account_id, q, item.product_id, item.order.store_id)
     return {"choices": found, "more": more, "q": q, "prefix": f"item-{item.pk}"}
+
+
+def suggested(order: Order, item) -> list[suggestions.Suggestion]:
+    """Connect to existing: the connected products this item most likely is (same SKU, then name and options)."""
+    return suggestions.suggest_connections(order.store, suggestions.Wanted.of_item(item), limit=SUGGESTED)
 
 
 def _fulfilment(order: Order) -> tuple[dict, dict]:
@@ -106,6 +113,7 @@ def page(account_id: int, order: Order, search: dict | None = None, error: dict 
     for row in waiting:
         q = search.get("q", "") if search.get("item") == row["item"].pk else ""
         row["choices"] = choices(account_id, q, row["item"])
+        row["suggestions"] = suggested(order, row["item"])
         row["error"] = error if error and error["item_id"] == row["item"].pk else None
     shown = any(row["error"] for row in waiting)
     return {

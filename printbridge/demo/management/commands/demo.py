@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from printbridge.demo import bigcommerce_demo, gelato_demo
+from printbridge.demo import bigcommerce_demo, catalog_demo, gelato_demo
 from printbridge.demo.seed import ACCOUNT_NAME, DEMO_EMAIL, DEMO_PASSWORD
 from printbridge.demo.stack import Stack
 from printbridge.notifications.smtp_sink import wait_until_listening
@@ -103,6 +103,10 @@ class Command(BaseCommand):
         user = get_user_model().objects.get(email=DEMO_EMAIL)
         hook = gelato_demo.connect_demo_gelato(account, user, gelato_port)
         self.stdout.write(f"Gelato (emulator) API key set; status webhooks to {hook}")
+        design = catalog_demo.prepare_catalog(account, user)
+        self.stdout.write(
+            f"Gelato catalog loading (the worker refreshes it); design {design.name!r} uploaded"
+        )
         result = bigcommerce_demo.connect_demo_store(account, user, f"http://127.0.0.1:{emulator_port}")
         hooks = result.hook_error or f"{result.hooks_registered} webhooks registered"
         self.stdout.write(f"BigCommerce store {bigcommerce_demo.STORE_HASH} (emulator) connected: {hooks}")
