@@ -15,6 +15,7 @@ from printbridge.stores.models import Store
 
 LIMIT = 5
 MIN_SCORE = 0.3  # below this (and without the same SKU) a candidate is noise
+MIN_NAME = 0.5  # a different product must have a similar name: a shared colour alone is not a match
 NAME_WEIGHT, OPTION_WEIGHT = 0.6, 0.4
 SAME_NAME = 0.95
 Options = tuple[tuple[str, str], ...]
@@ -84,7 +85,9 @@ def _score(variant: Wanted, connection: Connection) -> Suggestion:
     same_product = connection.product_id == variant.product_id
     name_score = 1.0 if same_product else _similarity(variant.name, name)
     shared = _shared_options(variant.options, options)
-    if variant.options:
+    if name_score < MIN_NAME:
+        score = 0.0
+    elif variant.options:
         score = NAME_WEIGHT * name_score + OPTION_WEIGHT * len(shared) / len(variant.options)
     else:
         score = name_score

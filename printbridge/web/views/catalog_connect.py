@@ -172,7 +172,9 @@ def _initial(target, choice, designs: list[DesignFile], query: QueryDict) -> dic
         initial.update({f"design_{area}": designs[0].pk for area, _ in choice.areas})
     initial.update({k: v for k, v in query.items() if k.startswith("design_")})
     prefix = "".join(ch for ch in item.name.upper() if ch.isalnum())[:12] or "NEW"
-    initial.update(publish_name=item.name, publish_price=item.unit_price, publish_sku_prefix=prefix)
+    # The item's own product already has its name in the store, and BigCommerce refuses a duplicate name.
+    name = f"{item.name} – {designs[0].name}" if designs else f"{item.name} (new design)"
+    initial.update(publish_name=name[:250], publish_price=item.unit_price, publish_sku_prefix=prefix)
     return initial
 
 
