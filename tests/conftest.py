@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -31,6 +32,17 @@ def _loopback_only(self, address):
     if isinstance(host, str) and host not in {"127.0.0.1", "::1", "localhost"} and not host.startswith("/"):
         raise OSError(f"tests may not reach the network: {address!r}")
     return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def _no_console_log_handler():
+    """pytest captures log records itself. The project's console handler (settings.LOGGING) holds the stream that
+    was stderr when logging was configured (at setup, or again by a test running a management command), which
+    pytest closes later; background threads (the SMTP test server, emulators) logging through it then printed
+    'Logging error' tracebacks. So the root logger has no plain stream handler during a test."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if type(h) is logging.StreamHandler]:
+        root.removeHandler(handler)
 
 
 @pytest.fixture(autouse=True)
