@@ -59,16 +59,18 @@ def catalog(request):
     }
     status = 200
     if chosen:
-        status = _search_into(context, account, request)
+        status = search_into(context, account, request)
     return render(request, "web/catalog.html", context, status=status)
 
 
-def _search_into(context: dict, account, request) -> int:
+def search_into(context: dict, account, request, page_size: int = PAGE_SIZE) -> int:
+    """The chosen catalog's products matching the request's text and facet filters, one page, into `context`
+    (also the create-from-catalog flow's first step). Returns the status to answer with."""
     page = _page_number(request.GET.get("page"))
     try:
         filters = selectors.parse_filters(request.GET.getlist("attr"))
         result = selectors.search(
-            account, context["chosen"], context["q"], filters, PAGE_SIZE, (page - 1) * PAGE_SIZE
+            account, context["chosen"], context["q"], filters, page_size, (page - 1) * page_size
         )
     except NotFound:
         raise Http404 from None
@@ -82,7 +84,7 @@ def _search_into(context: dict, account, request) -> int:
         columns=columns,
         rows=rows,
         page=page,
-        pages=max(1, -(-result.total // PAGE_SIZE)),
+        pages=max(1, -(-result.total // page_size)),
         stale=selectors.is_stale(result.catalog.refreshed_at),
     )
     return 200

@@ -31,6 +31,7 @@ from printbridge.orders.services import reevaluation
 from printbridge.stores.models import Store
 from printbridge.web import notices
 from printbridge.web.forms_catalog_connect import ProductForm, TargetForm, UploadForm
+from printbridge.web.views import catalog as catalog_views
 from printbridge.web.views.common import account_or_404
 
 PAGE_SIZE = 25
@@ -92,7 +93,7 @@ def _pick_page(request, account, target, errors=(), status=200):
         "errors": list(errors),
     }
     if chosen:
-        status = _search_into(context, account, request) if status == 200 else status
+        status = catalog_views.search_into(context, account, request, PAGE_SIZE) if status == 200 else status
     return render(request, "web/catalog_connect.html", context, status=status)
 
 
@@ -107,34 +108,6 @@ def likely_catalog(catalogs, item_name: str) -> str:
         return max((SequenceMatcher(None, word.rstrip("s"), title).ratio() for word in words), default=0.0)
 
     return max(catalogs, key=likeness).catalog_uid
-
-
-def _search_into(context: dict, account, request) -> int:
-    page = _page_number(request.GET.get("page"))
-    try:
-        filters = catalog_selectors.parse_filters(request.GET.getlist("attr"))
-        result = catalog_selectors.search(
-            account, context["chosen"], context["q"], filters, PAGE_SIZE, (page - 1) * PAGE_SIZE
-        )
-    except NotFound:
-        raise Http404 from None
-    except InvalidInput as exc:
-        context["errors"] = [exc.message]
-        return 422
-    columns = [facet for facet in result.facets if facet.choosable]
-    rows = [(p, [_value_title(facet, p) for facet in columns]) for p in result.products]
-    pages = max(1, -(-result.total // PAGE_SIZE))
-    context.update(result=result, columns=columns, rows=rows, page=page, pages=pages)
-    return 200
-
-
-def _page_number(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 10_000 else 1
-
-
-def _value_title(facet: catalog_selectors.Facet, product) -> str:
-    value = product.attributes.get(facet.uid, "")
-    return next((v.title for v in facet.values if v.uid == value), value)
 
 
 # --- step 2: options → attributes, designs, siblings, publishing ---------------------------------------------------
