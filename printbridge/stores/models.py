@@ -168,7 +168,11 @@ class BigCommerceConnection(models.Model):
     dimension_units = models.CharField(max_length=20, blank=True)
     paid_status_ids = models.JSONField(default=default_paid_status_ids, help_text="Status ids that import")
     reconcile_every_minutes = models.PositiveSmallIntegerField(default=5)
-    watermark = models.DateTimeField(null=True, blank=True, help_text="Newest date_modified seen by sync")
+    watermark = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Store time of the last full reconciliation listing (everything before seen)",
+    )
     last_sync_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)

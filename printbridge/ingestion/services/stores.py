@@ -188,6 +188,7 @@ def _walk(
     since: datetime,
     report: SyncReport,
     progress: Callable[[int], None] | None = None,
+    on_page: Callable[[], None] | None = None,
 ) -> datetime | None:
     """Every order modified since `since`, page by page, through apply_order. Returns the newest date seen."""
     newest, page = None, 1
@@ -200,6 +201,8 @@ def _walk(
                 ),
             )
         )
+        if on_page:
+            on_page()
         for order in orders:
             apply_order(connection, order, calls, report)
             newest = max(newest or order.date_modified, order.date_modified)
@@ -220,10 +223,14 @@ def reconcile_store(store_id: int, holder: str, now: datetime | None = None) -> 
 def _reconcile(connection, calls, report, now) -> None:
     now = now or timezone.now()
     since = (connection.watermark or connection.connected_at) - OVERLAP
-    newest = _walk(connection, calls, since, report)
-    fields = {"reconciled_at": now}
-    if newest and (connection.watermark is None or newest > connection.watermark):
-        fields["watermark"] = newest
+    listed_at: list[datetime] = []  # the store's clock when it answered the first page
+    newest = _walk(
+        connection, calls, since, report, on_page=lambda: listed_at.append(calls.client.server_time)
+    )
+    fields: dict = {"reconciled_at": now}
+    mark = max((t for t in (connection.watermark, newest, *listed_at[:1]) if t is not None), default=None)
+    if mark and mark != connection.watermark:
+        fields["watermark"] = mark
     BigCommerceConnection.objects.filter(pk=connection.pk).update(**fields)
 
 

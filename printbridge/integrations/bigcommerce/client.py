@@ -11,6 +11,7 @@ import dataclasses
 import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -58,6 +59,7 @@ class BigCommerceClient:
         self.store_hash = store_hash
         self.base_url = (base_url or f"https://api.bigcommerce.com/stores/{store_hash}").rstrip("/")
         self.rate_limit: RateLimitState | None = None
+        self.server_time: datetime | None = None  # the last response's Date header: the store's clock
         headers = {"X-Auth-Token": access_token, "Accept": "application/json", "User-Agent": USER_AGENT}
         self._http = httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout)
 
@@ -277,8 +279,16 @@ class BigCommerceClient:
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise PermanentError(None, f"{type(exc).__name__}: {exc}", request=request) from exc
         self.rate_limit = parsing.parse_rate_limit(response.headers)
+        self.server_time = _http_date(response.headers.get("Date"))
         _raise_for_status(request, response)
         return response
+
+
+def _http_date(value: str | None) -> datetime | None:
+    try:
+        return parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclasses.dataclass(frozen=True)
