@@ -28,8 +28,13 @@ class VariantSpec:
     price: Decimal | None = None  # None: the product's price
 
     def label(self, name: str) -> str:
-        chosen = ", ".join(f"{option}: {value}" for option, value in self.options)
-        return (f"{name} ({chosen})" if chosen else name)[:300]
+        return variant_label(name, self.options)
+
+
+def variant_label(name: str, options: tuple[tuple[str, str], ...]) -> str:
+    """'Classic T-shirt (Size: M, Colour: White)', as a connection made from an order item is labelled."""
+    chosen = ", ".join(f"{option}: {value}" for option, value in options)
+    return (f"{name} ({chosen})" if chosen else name)[:300]
 
 
 @dataclass(frozen=True)

@@ -133,7 +133,7 @@ def _publish(publication: Publication, spec: PublishSpec, client: BigCommerceCli
     image_id = _ensure_image(publication, spec, client, product.id)
     connections = _connect(publication, spec, product.id, variant_ids, actor)
     moved = [reevaluation.apply_connection(c, actor) for c in connections]
-    applied = reevaluation.Applied(*(sum(getattr(m, f) for m in moved) for f in vars(reevaluation.Applied())))
+    applied = sum(moved, reevaluation.Applied())
     publication.refresh_from_db()
     return Published(publication, product.id, variant_ids, image_id, connections, adopted, applied)
 

@@ -139,7 +139,7 @@ def search(
         raise InvalidInput(f"limit must be 1 to {MAX_SEARCH_LIMIT} and offset at least 0", field="limit")
     rows = list(_text_matches(found, text).values_list("pk", "attributes"))
     matched = [pk for pk, attributes in rows if _matches(attributes, chosen)]
-    page = CatalogProduct.objects.in_bulk(matched[offset : offset + limit])
+    page = CatalogProduct.objects.select_related("catalog").in_bulk(matched[offset : offset + limit])
     return SearchResult(
         catalog=found,
         products=[page[pk] for pk in matched[offset : offset + limit]],

@@ -5,6 +5,7 @@ its variants are the ones seen in its orders (each with the options of its lates
 
 from __future__ import annotations
 
+from printbridge.catalog.publish_spec import variant_label
 from printbridge.catalog.publishing import StoreUnavailable
 from printbridge.ingestion.services.sync import client_for
 from printbridge.integrations.errors import IntegrationError
@@ -24,12 +25,6 @@ def product_variants(store: Store, item: OrderItem) -> list[VariantRef]:
     return [v for v in found if v.variant_id != item.variant_id][:MAX_VARIANTS]
 
 
-def label(name: str, options: tuple[tuple[str, str], ...]) -> str:
-    """'Classic T-shirt (Size: M, Colour: White)', as a connection made from an order item is labelled."""
-    chosen = ", ".join(f"{option}: {value}" for option, value in options)
-    return (f"{name} ({chosen})" if chosen else name)[:300]
-
-
 def _bigcommerce(store: Store, item: OrderItem) -> list[VariantRef]:
     connection = BigCommerceConnection.objects.filter(store=store).first()
     if connection is None or connection.uninstalled_at or not item.product_id.isdigit():
@@ -45,7 +40,9 @@ def _bigcommerce(store: Store, item: OrderItem) -> list[VariantRef]:
     finally:
         client.close()
     return [
-        VariantRef(str(v.product_id), str(v.id), v.sku, label(item.name, v.option_values), v.option_values)
+        VariantRef(
+            str(v.product_id), str(v.id), v.sku, variant_label(item.name, v.option_values), v.option_values
+        )
         for v in variants
     ]
 
@@ -62,5 +59,7 @@ def _seen_in_orders(store: Store, item: OrderItem) -> list[VariantRef]:
             pairs = tuple(
                 (str(o.get("name", "")), str(o.get("value", ""))) for o in options if isinstance(o, dict)
             )
-            latest[variant_id] = VariantRef(item.product_id, variant_id, sku, label(name, pairs), pairs)
+            latest[variant_id] = VariantRef(
+                item.product_id, variant_id, sku, variant_label(name, pairs), pairs
+            )
     return sorted(latest.values(), key=lambda v: v.variant_id)

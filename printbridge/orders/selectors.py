@@ -151,6 +151,7 @@ def blocking_variants(account_id: int, store_id: int | None = None, limit: int =
             name=Max("name"),
             sku=Max("sku"),
             oldest=Min("order__held_since"),
+            store_name=Max("order__store__name"),
         )
         .order_by("-orders", "-value", "variant_id")[:limit]
     )

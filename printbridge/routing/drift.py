@@ -149,13 +149,15 @@ def claim_periodic(now: datetime | None = None) -> list[int]:
     recent = CatalogCheck.objects.filter(
         reason=CatalogCheck.Reason.PERIODIC, created_at__gt=now - PERIODIC_EVERY
     )
-    due = []
-    for store_id in live.exclude(store_id__in=recent.values("store_id")).values_list("store_id", flat=True):
-        product_ids = _connected_products(store_id)
-        if product_ids:
-            request_checks(store_id, product_ids, CatalogCheck.Reason.PERIODIC, now)
-            due.append(store_id)
-    return sorted(due)
+    stores = live.exclude(store_id__in=recent.values("store_id")).values("store_id")
+    by_store: dict[int, set[str]] = {}
+    active = Connection.objects.filter(store_id__in=stores, disconnected_at__isnull=True)
+    for store_id, product_id in active.values_list("store_id", "product_id"):
+        if product_id.isdigit():
+            by_store.setdefault(store_id, set()).add(product_id)
+    for store_id, product_ids in sorted(by_store.items()):
+        request_checks(store_id, product_ids, CatalogCheck.Reason.PERIODIC, now)
+    return sorted(by_store)
 
 
 def _connected_products(store_id: int) -> set[str]:

@@ -76,6 +76,13 @@ def test_paging_through_results_in_product_uid_order(account, cached):
     ]
 
 
+def test_a_page_of_results_comes_with_its_catalog_in_one_query(account, cached, django_assert_num_queries):
+    result = search(account, "t-shirts", limit=10)
+
+    with django_assert_num_queries(0):
+        assert [p.catalog.catalog_uid for p in result.products] == ["t-shirts"] * 10
+
+
 @pytest.mark.parametrize(
     ("filters", "message"),
     [

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator, Mapping
 
 import httpx
 import pytest
 
 from printbridge.integrations.bigcommerce.emulator import BigCommerceEmulator, EmulatorConfig
+from tests.loopback_receiver import LoopbackReceiver
 
 STORE_HASH = "abc123"
 TOKEN = "token-abc"
@@ -53,65 +52,13 @@ def admin(emulator) -> Iterator[httpx.Client]:
         yield client
 
 
-class Receiver:
+class Receiver(LoopbackReceiver):
     """A tiny webhook destination on loopback: records each POST, answers from `statuses` (then 200)."""
 
-    def __init__(self) -> None:
-        self.received: list[dict] = []
-        self.statuses: list[int] = []
-        self._cond = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.01,), daemon=True)
+    path = "/webhooks/bigcommerce"
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/webhooks/bigcommerce"
-
-    def _handler_class(self):
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver._record(self.path, dict(self.headers), body)
-                with receiver._cond:
-                    status = receiver.statuses.pop(0) if receiver.statuses else 200
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args) -> None:
-                pass
-
-        return Handler
-
-    def _record(self, path: str, headers: dict, body: bytes) -> None:
-        with self._cond:
-            self.received.append({"path": path, "headers": headers, "json": json.loads(body)})
-            self._cond.notify_all()
-
-    def wait_for(self, count: int, timeout: float = 5.0) -> list[dict]:
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while len(self.received) < count:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"expected {count} webhooks, got {len(self.received)}")
-                self._cond.wait(left)
-            return list(self.received)
-
-    def start(self) -> Receiver:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+    def record(self, path: str, headers: Mapping[str, str], body: bytes, status: int) -> dict:
+        return {"path": path, "headers": dict(headers), "json": json.loads(body)}
 
 
 @pytest.fixture

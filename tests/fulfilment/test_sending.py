@@ -102,6 +102,8 @@ def test_an_outage_opens_the_breaker_and_nothing_is_lost_when_it_ends(store, act
     first = send_due().outcomes
     assert first == {"retry": 5, "breaker_open": 1}
     assert breaker.is_open("gelato")
+    handed_back = Submission.objects.filter(attempts=0).values_list("state", flat=True)
+    assert (list(handed_back), Submission.objects.filter(attempts=1).count()) == (["pending"] * 3, 5)
     calls_during_outage = len(gelato.requests)
     make_due()
     assert send_due().outcomes == {"breaker_open": 1}

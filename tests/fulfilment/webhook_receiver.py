@@ -4,13 +4,12 @@ body and headers) and answers from a script of statuses (then 200), optionally l
 from __future__ import annotations
 
 import json
-import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+
+from tests.loopback_receiver import LoopbackReceiver
 
 
 @dataclass(frozen=True)
@@ -24,55 +23,17 @@ class Received:
         return json.loads(self.body)
 
 
-class StoreEndpoint:
-    def __init__(self) -> None:
-        self.received: list[Received] = []
-        self.statuses: list[int] = []
-        self.delay = 0.0
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.01,), daemon=True)
+class StoreEndpoint(LoopbackReceiver):
+    path = "/hooks/printbridge"
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/hooks/printbridge"
+    def record(self, path: str, headers: Mapping[str, str], body: bytes, status: int) -> Received:
+        return Received({k.lower(): v for k, v in headers.items()}, body, status)
 
-    def _handler_class(self):
-        endpoint = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                time.sleep(endpoint.delay)
-                with endpoint._lock:
-                    status = endpoint.statuses.pop(0) if endpoint.statuses else 200
-                    headers = {k.lower(): v for k, v in self.headers.items()}
-                    endpoint.received.append(Received(headers, body, status))
-                answer = b"receiver is down" if status >= 500 else b"ok"
-                self.send_response(status)
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        return Handler
+    def answer(self, status: int) -> bytes:
+        return b"receiver is down" if status >= 500 else b"ok"
 
     def events(self) -> list[str]:
         return [r.json["type"] for r in self.received]
-
-    def start(self) -> StoreEndpoint:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
 
 @pytest.fixture

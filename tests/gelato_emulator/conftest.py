@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import copy
 import json
-import threading
 import time
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterator, Mapping
 
 import httpx
 import pytest
 
 from printbridge.integrations.gelato.emulator import GelatoEmulator, GelatoEmulatorConfig
+from tests.loopback_receiver import LoopbackReceiver
 
 API_KEY = "gelato-key"
 SHIRT_M_WHITE = "apparel_product_gca_t-shirt_gsc_crewneck_gcu_unisex_gqa_classic_gsi_m_gco_white_gpr_4-4"
@@ -83,63 +82,19 @@ def client(gelato) -> Iterator[httpx.Client]:
         yield http
 
 
-class Receiver:
-    """A webhook destination on loopback: records each POST with its arrival time, answers from `statuses`
-    (then 200)."""
+class Receiver(LoopbackReceiver):
+    """A webhook destination on loopback: records each POST's JSON with its arrival time, answers from
+    `statuses` (then 200)."""
+
+    path = "/webhooks/gelato"
 
     def __init__(self) -> None:
-        self.received: list[dict] = []
+        super().__init__()
         self.arrivals: list[float] = []
-        self.statuses: list[int] = []
-        self._cond = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.01,), daemon=True)
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/webhooks/gelato"
-
-    def _handler_class(self):
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                with receiver._cond:
-                    receiver.received.append(body)
-                    receiver.arrivals.append(time.monotonic())
-                    status = receiver.statuses.pop(0) if receiver.statuses else 200
-                    receiver._cond.notify_all()
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args) -> None:
-                pass
-
-        return Handler
-
-    def wait_for(self, count: int, timeout: float = 5.0) -> list[dict]:
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while len(self.received) < count:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"expected {count} webhooks, got {len(self.received)}")
-                self._cond.wait(left)
-            return list(self.received)
-
-    def start(self) -> Receiver:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+    def record(self, path: str, headers: Mapping[str, str], body: bytes, status: int) -> dict:
+        self.arrivals.append(time.monotonic())
+        return json.loads(body)
 
 
 @pytest.fixture

@@ -47,7 +47,8 @@ def cancel_at_provider(submission_id: int) -> str:
     if submission.state != Submission.State.SENT:
         return "nothing_to_cancel"
     try:
-        provider.client_for_store(submission.store).cancel_order(submission.provider_order_id)
+        with provider.client_for_store(submission.store) as client:
+            client.cancel_order(submission.provider_order_id)
     except AlreadyPrinted as exc:
         _refused(submission, exc.detail)
         return "already_printed"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from printbridge.fulfilment import breaker, provider
@@ -98,12 +98,12 @@ def send_one(submission: Submission) -> str:
 
 def _place(submission: Submission):
     """Adopt the provider's order if an earlier attempt created it; otherwise create it."""
-    client = provider.client_for_store(submission.store)
-    if submission.attempts > 1:
-        existing = client.find_by_reference(submission.idempotency_key)
-        if existing is not None:
-            return existing
-    return client.create_order(provider.new_order(submission))
+    with provider.client_for_store(submission.store) as client:
+        if submission.attempts > 1:
+            existing = client.find_by_reference(submission.idempotency_key)
+            if existing is not None:
+                return existing
+        return client.create_order(provider.new_order(submission))
 
 
 @transaction.atomic
@@ -167,7 +167,6 @@ def _fail(submission: Submission, exc: PermanentError) -> None:
 
 def _hand_back(unsent: list[Submission]) -> None:
     """The breaker opened mid-batch: return what this worker claimed but did not send, attempt not counted."""
-    for submission in unsent:
-        Submission.objects.filter(pk=submission.pk, state=Submission.State.SENDING).update(
-            state=Submission.State.PENDING, lease_until=None, attempts=submission.attempts - 1
-        )
+    Submission.objects.filter(pk__in=[s.pk for s in unsent], state=Submission.State.SENDING).update(
+        state=Submission.State.PENDING, lease_until=None, attempts=F("attempts") - 1
+    )

@@ -47,7 +47,8 @@ _RANK = [
 
 def refresh(submission: Submission) -> list[Parcel]:
     """Re-read the provider order and apply it. Returns the parcels that are new."""
-    placed = provider.client_for_store(submission.store).get_order(submission.provider_order_id)
+    with provider.client_for_store(submission.store) as client:
+        placed = client.get_order(submission.provider_order_id)
     return apply(submission, placed)
 
 

@@ -128,6 +128,13 @@ class Applied:
     ignored: int = 0
     still_waiting: int = 0
 
+    def __add__(self, other: Applied) -> Applied:
+        return Applied(
+            self.continued + other.continued,
+            self.ignored + other.ignored,
+            self.still_waiting + other.still_waiting,
+        )
+
 
 def apply_connection(connection: Connection, actor: events.Actor, now: datetime | None = None) -> Applied:
     if connection.disconnected_at:
@@ -147,7 +154,7 @@ def _apply(store: Store, change: Change, actor: events.Actor, now: datetime | No
     for chunk in chunks(_affected_order_ids(store, change, None)):
         with transaction.atomic():
             part = _apply_chunk(store, change, chunk, actor, now, **source)
-        totals = Applied(*(a + b for a, b in zip(vars(totals).values(), vars(part).values(), strict=True)))
+        totals += part
     return totals
 
 

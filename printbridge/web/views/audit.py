@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from printbridge.orders import selectors
 from printbridge.web.forms_routing import AuditFilterForm
-from printbridge.web.views.common import account_or_404
+from printbridge.web.views.common import account_or_404, form_errors
 
 PAGE_SIZE = 50
 
@@ -19,8 +19,7 @@ def audit(request):
     account = account_or_404(request)
     form = AuditFilterForm(request.GET)
     if not form.is_valid():
-        errors = [str(m) for ms in form.errors.values() for m in ms]
-        context = {"form": form, "errors": errors, "page": None}
+        context = {"form": form, "errors": form_errors(form), "page": None}
         return render(request, "web/audit.html", context, status=422)
     data = form.cleaned_data
     page = selectors.events_page(

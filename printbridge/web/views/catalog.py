@@ -21,7 +21,7 @@ from printbridge.catalog.models import DesignFile
 from printbridge.catalog.uploads import too_large_uploads
 from printbridge.orders import events
 from printbridge.orders.errors import Conflict, InvalidInput, NotFound
-from printbridge.web.views.common import account_or_404
+from printbridge.web.views.common import account_or_404, form_errors
 
 PAGE_SIZE = 50
 
@@ -200,8 +200,7 @@ def designs_import_url(request):
     account = account_or_404(request)
     form = ImportUrlForm(request.POST)
     if not form.is_valid():
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-        return _designs_page(request, account, url_form=form, errors=errors, status=422)
+        return _designs_page(request, account, url_form=form, errors=form_errors(form), status=422)
     try:
         design = services.request_design_import(
             account, _actor(request), form.cleaned_data["url"], form.cleaned_data["name"]

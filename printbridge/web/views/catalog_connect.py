@@ -203,20 +203,30 @@ def _state(data: QueryDict) -> str:
 # --- step 3: preview, then confirm ---------------------------------------------------------------------------------
 
 
+def _checked(request, account, data: QueryDict):
+    """Steps 3 and Confirm: ((target, choice, valid form), None), or (None, the answer that refuses them: closed,
+    back to step 1 for an unknown product, back to step 2 with the form's errors)."""
+    try:
+        target = _target(account, data)
+    except Conflict as exc:
+        return None, _closed(request, account, data, exc)
+    choice, refused = _choice_or_pick(request, account, target, data.get("product", ""))
+    if refused:
+        return None, refused
+    form = _form(account, target, choice, data)
+    if not form.is_valid():
+        return None, _map_page(request, target, choice, form, status=422)
+    return (target, choice, form), None
+
+
 @login_required
 @require_GET
 def preview_step(request):
     account = account_or_404(request)
-    try:
-        target = _target(account, request.GET)
-    except Conflict as exc:
-        return _closed(request, account, request.GET, exc)
-    choice, refused = _choice_or_pick(request, account, target, request.GET.get("product", ""))
+    checked, refused = _checked(request, account, request.GET)
     if refused:
         return refused
-    form = _form(account, target, choice, request.GET)
-    if not form.is_valid():
-        return _map_page(request, target, choice, form, status=422)
+    target, choice, form = checked
     try:
         plan = connecting.preview(account.pk, target.order.pk, target.item.pk, form.to_spec())
     except Conflict as exc:
@@ -256,16 +266,10 @@ def _counts(plan: connect_plan.Plan) -> dict:
 @require_POST
 def confirm(request):
     account = account_or_404(request)
-    try:
-        target = _target(account, request.POST)
-    except Conflict as exc:
-        return _closed(request, account, request.POST, exc)
-    choice, refused = _choice_or_pick(request, account, target, request.POST.get("product", ""))
+    checked, refused = _checked(request, account, request.POST)
     if refused:
         return refused
-    form = _form(account, target, choice, request.POST)
-    if not form.is_valid():
-        return _map_page(request, target, choice, form, status=422)
+    target, choice, form = checked
     actor = events.Actor.for_user(request.user)
     try:
         created = connecting.create_connected_product(

@@ -32,10 +32,7 @@ def _dashboard(account_id: int) -> dict:
     failed, failed_total = dashboard.failed_submissions(account_id)
     waiting, waiting_total = dashboard.longest_waiting(account_id)
     health = stores_health(account_id)
-    names = {h.store.pk: h.store.name for h in health}
     blocking = selectors.blocking_variants(account_id, limit=BLOCKING_SHOWN)
-    for row in blocking:
-        row["store_name"] = names.get(row["store_id"], "")
     return {
         "counts": counts,
         "total": sum(c.count for c in counts),

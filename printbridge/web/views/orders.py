@@ -14,7 +14,7 @@ from printbridge.orders.errors import Conflict, InvalidInput, NotFound
 from printbridge.web import notices
 from printbridge.web.forms_routing import ApplyOthersForm, ConnectForm, IgnoreForm, SearchForm
 from printbridge.web.views import order_context
-from printbridge.web.views.common import account_or_404
+from printbridge.web.views.common import account_or_404, form_errors
 
 BODY = "web/partials/order_body.html"
 
@@ -31,10 +31,6 @@ def _item(order, item_id: int):
     if found is None:
         raise Http404
     return found
-
-
-def _errors(form) -> list[str]:
-    return [str(message) for messages_ in form.errors.values() for message in messages_]
 
 
 @login_required
@@ -80,7 +76,7 @@ def connect(request, order_id: int, item_id: int):
     item = _item(_order(account.pk, order_id), item_id)
     form = ConnectForm(account.pk, request.POST)
     if not form.is_valid():
-        return _refused(request, account.pk, order_id, item_id, "connect", _errors(form), 422)
+        return _refused(request, account.pk, order_id, item_id, "connect", form_errors(form), 422)
     target = services.ConnectTarget(from_connection_id=form.cleaned_data["connection"].pk)
     try:
         result = services.connect_item(
@@ -100,7 +96,7 @@ def ignore(request, order_id: int, item_id: int):
     item = _item(_order(account.pk, order_id), item_id)
     form = IgnoreForm(request.POST)
     if not form.is_valid():
-        return _refused(request, account.pk, order_id, item_id, "ignore", _errors(form), 422)
+        return _refused(request, account.pk, order_id, item_id, "ignore", form_errors(form), 422)
     scope, reason = rules.IgnoreScope(form.cleaned_data["scope"]), form.cleaned_data["reason"]
     actor = events.Actor.for_user(request.user)
     try:
@@ -119,7 +115,7 @@ def apply_to_others(request, order_id: int):
     _order(account.pk, order_id)
     form = ApplyOthersForm(request.POST)
     if not form.is_valid():
-        return _refused(request, account.pk, order_id, None, "apply", _errors(form), 422)
+        return _refused(request, account.pk, order_id, None, "apply", form_errors(form), 422)
     actor = events.Actor.for_user(request.user)
     try:
         if form.cleaned_data["connection"]:

@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from printbridge.fulfilment.models import ProviderAccount
+from printbridge.catalog.errors import NoProviderKey
+from printbridge.catalog.gelato import provider_account
 from printbridge.fulfilment.services.accounts import set_gelato_key, webhook_url
 from printbridge.orders import events
 from printbridge.orders.errors import InvalidInput
@@ -26,9 +27,10 @@ class GelatoKeyForm(forms.Form):
 
 
 def _context(account, form) -> dict:
-    current = ProviderAccount.objects.filter(
-        account=account, provider=ProviderAccount.Provider.GELATO
-    ).first()
+    try:
+        current = provider_account(account)
+    except NoProviderKey:
+        current = None
     return {"current": current, "webhook_url": webhook_url(current) if current else "", "form": form}
 
 

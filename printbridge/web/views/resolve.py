@@ -20,17 +20,13 @@ from printbridge.web.forms_routing import (
     SearchForm,
     VariantForm,
 )
-from printbridge.web.views.common import account_or_404
+from printbridge.web.views.common import account_or_404, form_errors
 
 _KINDS = {
     "connect": reevaluation.ChangeKind.CONNECT,
     "ignore_variant": reevaluation.ChangeKind.IGNORE_VARIANT,
     "ignore_product": reevaluation.ChangeKind.IGNORE_PRODUCT,
 }
-
-
-def _errors(form) -> list[str]:
-    return [str(message) for messages_ in form.errors.values() for message in messages_]
 
 
 @login_required
@@ -41,10 +37,7 @@ def queue(request):
     valid = form.is_valid()
     store = form.cleaned_data.get("store") if valid else None
     rows = selectors.blocking_variants(account.pk, store.pk if store else None) if valid else []
-    names = {s.pk: s.name for s in selectors.stores(account.pk)}
-    for row in rows:
-        row["store_name"] = names.get(row["store_id"], "")
-    context = {"form": form, "rows": rows, "errors": [] if valid else _errors(form)}
+    context = {"form": form, "rows": rows, "errors": [] if valid else form_errors(form)}
     return render(request, "web/resolve.html", context, status=200 if valid else 422)
 
 
@@ -55,18 +48,23 @@ def _variant_or_404(account_id: int, store_id: int, variant_id: str) -> selector
         raise Http404 from None
 
 
-def _variant_context(account_id: int, variant, q: str = "", form=None) -> dict:
+def _choices(account_id: int, variant, q: str) -> dict:
+    """The connected products to pick from for the variant (the connection_choices partial's context)."""
     found, more = selectors.connection_choices(account_id, q, variant.product_id, variant.store.pk)
+    return {"choices": found, "more": more, "q": q, "prefix": "variant"}
+
+
+def _variant_context(account_id: int, variant, q: str = "", form=None) -> dict:
     data = form.data if form is not None else {}
     return {
         "variant": variant,
         "orders": selectors.orders_waiting_for(variant),
-        "choices": {"choices": found, "more": more, "q": q, "prefix": "variant"},
+        "choices": _choices(account_id, variant, q),
         "selected_action": data.get("action", ""),
         "selected_connection": int(data["connection"]) if str(data.get("connection", "")).isdigit() else None,
         "reason": data.get("reason", ""),
         "hints": IGNORE_HINTS,
-        "errors": _errors(form) if form is not None else [],
+        "errors": form_errors(form) if form is not None else [],
     }
 
 
@@ -96,8 +94,7 @@ def choices(request):
     waiting = _variant_or_404(account.pk, *_variant_from(request.GET))
     search = SearchForm(request.GET)
     q = search.cleaned_data["q"] if search.is_valid() else ""
-    context = _variant_context(account.pk, waiting, q)["choices"]
-    return render(request, "web/partials/connection_choices.html", context)
+    return render(request, "web/partials/connection_choices.html", _choices(account.pk, waiting, q))
 
 
 def _change(waiting, action: str) -> reevaluation.Change:

@@ -14,20 +14,16 @@ from printbridge.routing import drift
 from printbridge.web import notices
 from printbridge.web.forms_routing import ConnectionsFilterForm, LedgerFilterForm, RevokeForm, RulesFilterForm
 from printbridge.web.notices import plural
-from printbridge.web.views.common import account_or_404
+from printbridge.web.views.common import account_or_404, form_errors
 
 PAGE_SIZE = 50
 _ACTIVE = {"active": True, "revoked": False, "disconnected": False, "all": None}
 
 
-def _errors(form) -> list[str]:
-    return [str(message) for messages_ in form.errors.values() for message in messages_]
-
-
 def _filtered(request, form, template: str, context: dict, rows):
     """Render a list page; an invalid filter answers 422 with its message and no rows."""
     valid = form.is_valid()
-    context = {"form": form, "errors": [] if valid else _errors(form), **context}
+    context = {"form": form, "errors": [] if valid else form_errors(form), **context}
     context.update(rows(form.cleaned_data) if valid else {})
     return render(request, template, context, status=200 if valid else 422)
 

@@ -31,7 +31,7 @@ def create_product(request: Request) -> Reply:
     """200 with the product (without variants and options: read them with include=variants,options)."""
     product = request.store.create_product(request.json_object())
     with request.store.lock:
-        return Reply(200, {"data": render.product_body(product, set()), "meta": {}})
+        return _envelope(render.product_body(product, set()))
 
 
 def delete_product(request: Request) -> Reply:
